@@ -1,0 +1,108 @@
+package dev.toolwarden.agent;
+
+import dev.toolwarden.agent.advice.AdviceBindings;
+import dev.toolwarden.agent.matching.ClassPrefilter;
+import dev.toolwarden.agent.matching.MethodSelector;
+import dev.toolwarden.bootstrap.Bridge;
+import dev.toolwarden.config.Configuration;
+import dev.toolwarden.config.Keys;
+import dev.toolwarden.log.Log;
+import dev.toolwarden.runtime.ToolwardenRuntime;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.util.Properties;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.matcher.ElementMatchers;
+
+/**
+ * Starts the agent inside the isolated class loader: reads the configuration, installs the runtime
+ * behind the bridge, starts the recording if one is asked for, and registers the transformer.
+ */
+public final class Installer {
+
+    private Installer() {
+    }
+
+    /**
+     * Called reflectively by {@code AgentMain}.
+     *
+     * @param arguments the agent arguments, or {@code null}
+     * @param instrumentation the JVM's instrumentation
+     * @param attached whether the agent was attached to a running JVM
+     */
+    public static void install(String arguments, Instrumentation instrumentation, boolean attached) {
+        Configuration config = Configuration.fromEnvironment(arguments);
+        Log.setLevel(config.get(Keys.LOG_LEVEL));
+        boolean strict = config.get(Keys.STRICT);
+        for (String problem : config.problems()) {
+            if (strict) {
+                Log.error("configuration: " + problem);
+            } else {
+                Log.warn("configuration: " + problem);
+            }
+        }
+        if (strict && !config.problems().isEmpty()) {
+            Log.error("toolwarden.strict=true: stopping the JVM because of the configuration problem"
+                    + (config.problems().size() == 1 ? "" : "s") + " above");
+            // Only in strict mode, which exists to stop a misconfigured deployment before it serves.
+            System.exit(1);
+        }
+        if (!config.get(Keys.ENABLED)) {
+            Log.info("disabled by toolwarden.enabled=false: nothing is woven");
+            return;
+        }
+        ToolwardenRuntime runtime = new ToolwardenRuntime(config, true);
+        if (!Bridge.install(runtime)) {
+            Log.warn("the agent is already running in this JVM; the second copy does nothing");
+            return;
+        }
+        String recording = FlightRecording.startIfConfigured(config);
+
+        MethodSelector selector = new MethodSelector(config);
+        AdviceBindings bindings = new AdviceBindings(selector, runtime);
+        TransformationListener listener = new TransformationListener(runtime.errors());
+        ClassFileTransformer byteBuddy = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+                // Advice only: no new fields or methods, so the result is also valid for retransformation.
+                .disableClassFormatChanges()
+                .with(AgentBuilder.PoolStrategy.Default.FAST)
+                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
+                .with(AgentBuilder.LocationStrategy.ForClassLoader.WEAK)
+                .with(listener)
+                .ignore(ElementMatchers.none())
+                .type(selector::weavesAny)
+                .transform((builder, type, loader, module, domain) -> builder.visit(
+                        bindings.advice().on(method -> selector.isCandidate(type, method))))
+                .makeRaw();
+        ClassPrefilter prefilter = new ClassPrefilter(config, selector.markerAnnotations());
+        instrumentation.addTransformer(new WeavingTransformer(byteBuddy, prefilter, runtime.errors()), true);
+
+        Log.info("Toolwarden " + version() + " active" + (attached ? " (attached)" : "") + ": tools by "
+                + String.join(", ", selector.markerAnnotations().stream().sorted().toList())
+                + (selector.patterns().isEmpty() ? "" : " and " + selector.patterns().size() + " method pattern(s)")
+                + (recording == null ? "" : "; recording to " + recording));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            long errors = runtime.internalErrors();
+            if (errors > 0) {
+                Log.warn(errors + " internal error(s) of " + runtime.errors().kinds()
+                        + " kind(s) were kept from the application (each kind was logged when first seen)");
+            }
+            Log.debug("woven classes: " + listener.wovenClasses());
+        }, "toolwarden-shutdown"));
+    }
+
+    static String version() {
+        try (InputStream in = Installer.class.getResourceAsStream("version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

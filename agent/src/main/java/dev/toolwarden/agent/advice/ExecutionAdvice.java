@@ -1,0 +1,70 @@
+package dev.toolwarden.agent.advice;
+
+import dev.toolwarden.bootstrap.Bridge;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * The code woven around every tool and chat handler. Byte Buddy copies these method bodies into
+ * the woven method, so they may refer only to classes every class loader sees (the bridge), and
+ * they do nothing but call it: all logic, and all its failures, stay in the runtime.
+ */
+public final class ExecutionAdvice {
+
+    private ExecutionAdvice() {
+    }
+
+    /**
+     * On entry: starts accounting.
+     *
+     * @param method the woven method's id
+     * @param conversation the {@code @ConversationId} argument, or {@code null}
+     * @return the call's context
+     */
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Object enter(@MethodId int method, @ConversationArgument Object conversation) {
+        return Bridge.enter(method, conversation);
+    }
+
+    /**
+     * On exit, normal or exceptional: ends accounting. The body's result or exception is left as it is.
+     *
+     * @param context what {@link #enter} returned
+     * @param thrown what the body threw, or {@code null}
+     */
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(@Advice.Enter Object context, @Advice.Thrown Throwable thrown) {
+        Bridge.exit(context, thrown);
+    }
+
+    /** The same, for {@code toolwarden.jfr.arguments=hash|full}: also passes the arguments. */
+    public static final class WithArguments {
+
+        private WithArguments() {
+        }
+
+        /**
+         * On entry: starts accounting, keeping the arguments for the event.
+         *
+         * @param method the woven method's id
+         * @param conversation the {@code @ConversationId} argument, or {@code null}
+         * @param arguments all arguments
+         * @return the call's context
+         */
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static Object enter(@MethodId int method, @ConversationArgument Object conversation,
+                @Advice.AllArguments Object[] arguments) {
+            return Bridge.enter(method, conversation, arguments);
+        }
+
+        /**
+         * On exit: ends accounting.
+         *
+         * @param context what {@link #enter} returned
+         * @param thrown what the body threw, or {@code null}
+         */
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter Object context, @Advice.Thrown Throwable thrown) {
+            Bridge.exit(context, thrown);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.toolwarden.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Properties;
+
+/**
+ * {@code java -jar toolwarden-agent.jar VERB}: the command line. Exit status 0 on success, 2 for a
+ * usage error or bad input.
+ */
+public final class CommandLine {
+
+    private CommandLine() {
+    }
+
+    /**
+     * @param args the verb and its arguments
+     * @return the exit status
+     */
+    public static int run(String[] args) {
+        PrintStream out = System.out;
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            out.print(usage());
+            return args.length == 0 ? 2 : 0;
+        }
+        switch (args[0]) {
+            case "--version":
+            case "version":
+                out.println("toolwarden " + version());
+                return 0;
+            case "report":
+            case "attach":
+                System.err.println("toolwarden: '" + args[0] + "' is not available in this build yet");
+                return 2;
+            default:
+                System.err.println("toolwarden: unknown command '" + args[0] + "'; see --help");
+                return 2;
+        }
+    }
+
+    static String usage() {
+        return "Usage: java -jar toolwarden-agent.jar VERB\n"
+                + "  --help       this text\n"
+                + "  --version    the agent's version\n"
+                + "As an agent: java -javaagent:toolwarden-agent.jar[=key=value,...] -jar app.jar\n"
+                + "Configuration keys: see README.md (toolwarden.* system properties, TOOLWARDEN_* variables).\n";
+    }
+
+    static String version() {
+        try (InputStream in = CommandLine.class.getResourceAsStream("/dev/toolwarden/agent/version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

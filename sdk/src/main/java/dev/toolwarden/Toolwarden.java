@@ -1,0 +1,111 @@
+package dev.toolwarden;
+
+import dev.toolwarden.bootstrap.Bridge;
+import dev.toolwarden.bootstrap.RuntimeBridge;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The programmatic entry point: statistics of the woven tools and chat handlers, and of
+ * conversations.
+ *
+ * <p>There is one runtime per JVM. With the agent attached, these methods read the agent's
+ * runtime, the same one that woven calls feed, whether the application also has the SDK jar on its
+ * class path or not. Without the agent they read a runtime of the SDK's own, which sees only what
+ * the application does through the SDK directly.
+ */
+public final class Toolwarden {
+
+    private Toolwarden() {
+    }
+
+    /** @return a snapshot of the aggregates of every tool and chat handler called so far */
+    public static List<ToolStatistics> statistics() {
+        return runtime().statistics();
+    }
+
+    /**
+     * @param name a tool or chat handler name
+     * @return its aggregates, or empty when no call of it has ended yet
+     */
+    public static Optional<ToolStatistics> statistics(String name) {
+        for (ToolStatistics s : runtime().statistics()) {
+            if (s.name().equals(name)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param conversationId the value passed to a {@code @ConversationId} parameter
+     * @return the conversation's resources, or empty when it is unknown or was dropped as idle
+     */
+    public static Optional<ConversationStatistics> conversation(String conversationId) {
+        return Optional.ofNullable(runtime().conversation(conversationId));
+    }
+
+    /** @return how many errors inside Toolwarden were caught and kept from the application */
+    public static long internalErrors() {
+        return runtime().internalErrors();
+    }
+
+    /** @return whether the Toolwarden agent is attached to this JVM */
+    public static boolean agentAttached() {
+        return runtime().agentAttached();
+    }
+
+    private static RuntimeBridge runtime() {
+        RuntimeBridge r = Bridge.runtime();
+        return r != null ? r : Standalone.RUNTIME;
+    }
+
+    /** The SDK's own runtime, created on first use when no agent installed one. */
+    private static final class Standalone {
+        static final RuntimeBridge RUNTIME = create();
+
+        private static RuntimeBridge create() {
+            try {
+                Class<?> type = Class.forName("dev.toolwarden.runtime.ToolwardenRuntime", true,
+                        Toolwarden.class.getClassLoader());
+                return (RuntimeBridge) type.getMethod("standalone").invoke(null);
+            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                // The SDK's runtime classes are not on this class path (only the API is): nothing is
+                // woven and nothing is counted, so an empty runtime tells the truth.
+                return new Empty();
+            }
+        }
+    }
+
+    private static final class Empty implements RuntimeBridge {
+        @Override
+        public Object enter(int method, Object conversation, Object[] arguments) {
+            return null;
+        }
+
+        @Override
+        public void exit(Object context, Throwable thrown) {
+        }
+
+        @Override
+        public List<ToolStatistics> statistics() {
+            return Collections.emptyList();
+        }
+
+        @Override
+        public ConversationStatistics conversation(String conversationId) {
+            return null;
+        }
+
+        @Override
+        public long internalErrors() {
+            return 0;
+        }
+
+        @Override
+        public boolean agentAttached() {
+            return false;
+        }
+    }
+}

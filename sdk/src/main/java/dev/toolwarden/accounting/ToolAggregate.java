@@ -1,0 +1,79 @@
+package dev.toolwarden.accounting;
+
+import dev.toolwarden.ExecutionKind;
+import dev.toolwarden.ToolStatistics;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The running totals of one tool or chat handler. Recording a call is a handful of uncontended
+ * atomic additions; the number of calls is the histogram's count, so it costs nothing extra.
+ */
+public final class ToolAggregate {
+
+    private final String name;
+    private final ExecutionKind kind;
+    private final LatencyHistogram latency = new LatencyHistogram();
+    private final LongAdder totalNanos = new LongAdder();
+    private final AtomicLong maxNanos = new AtomicLong();
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder cpuNanos = new LongAdder();
+    private final LongAdder cpuCalls = new LongAdder();
+    private final LongAdder allocatedBytes = new LongAdder();
+    // Counting the unmeasured calls rather than the measured ones keeps the common path one addition shorter.
+    private final LongAdder allocationUnknown = new LongAdder();
+
+    /**
+     * @param name the tool name
+     * @param kind tool or chat handler
+     */
+    public ToolAggregate(String name, ExecutionKind kind) {
+        this.name = name;
+        this.kind = kind;
+    }
+
+    /** @return the tool name */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Adds one ended call.
+     *
+     * @param wallNanos its duration
+     * @param cpu its CPU time, or {@link ThreadResources#UNKNOWN}
+     * @param allocated bytes it allocated, or {@link ThreadResources#UNKNOWN}
+     * @param failed whether the body threw
+     */
+    public void record(long wallNanos, long cpu, long allocated, boolean failed) {
+        latency.record(wallNanos);
+        totalNanos.add(wallNanos);
+        if (wallNanos > maxNanos.get()) {
+            maxNanos.accumulateAndGet(wallNanos, Math::max);
+        }
+        if (failed) {
+            errors.increment();
+        }
+        if (cpu >= 0) {
+            cpuNanos.add(cpu);
+            cpuCalls.increment();
+        }
+        if (allocated >= 0) {
+            allocatedBytes.add(allocated);
+        } else {
+            allocationUnknown.increment();
+        }
+    }
+
+    /** @return a snapshot of the totals */
+    public ToolStatistics snapshot() {
+        LatencyHistogram.Snapshot h = latency.snapshot();
+        long calls = h.count();
+        return new ToolStatistics(name, kind, calls, errors.sum(), Duration.ofNanos(totalNanos.sum()),
+                Duration.ofNanos(maxNanos.get()), Duration.ofNanos(h.percentile(0.50)),
+                Duration.ofNanos(h.percentile(0.95)), Duration.ofNanos(h.percentile(0.99)),
+                Duration.ofNanos(cpuNanos.sum()), cpuCalls.sum(), allocatedBytes.sum(),
+                Math.max(0, calls - allocationUnknown.sum()));
+    }
+}

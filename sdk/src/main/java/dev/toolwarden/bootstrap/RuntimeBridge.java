@@ -1,0 +1,49 @@
+package dev.toolwarden.bootstrap;
+
+import dev.toolwarden.ConversationStatistics;
+import dev.toolwarden.ToolStatistics;
+import java.util.List;
+
+/**
+ * What the Toolwarden runtime offers to woven code and to the public API. Only types that every
+ * class loader can see (the JDK's and this API's) cross this interface, because the runtime lives
+ * in the agent's own class loader while woven classes and the application live in theirs.
+ *
+ * <p>Not for application use: applications call {@link dev.toolwarden.Toolwarden}.
+ */
+public interface RuntimeBridge {
+
+    /**
+     * Starts accounting a call of a woven method. Never throws.
+     *
+     * @param method the id the agent gave the method when it wove it
+     * @param conversation the {@code @ConversationId} argument, or {@code null}
+     * @param arguments the call's arguments when events record them, otherwise {@code null}
+     * @return the call's context, to be passed to {@link #exit}, or {@code null} when the call is
+     *     not accounted
+     */
+    Object enter(int method, Object conversation, Object[] arguments);
+
+    /**
+     * Ends accounting a call. Never throws.
+     *
+     * @param context what {@link #enter} returned
+     * @param thrown what the body threw, or {@code null}
+     */
+    void exit(Object context, Throwable thrown);
+
+    /** @return a snapshot of every tool's and chat handler's aggregates */
+    List<ToolStatistics> statistics();
+
+    /**
+     * @param conversationId a conversation id
+     * @return the conversation's snapshot, or {@code null} when it is unknown or was cleaned up
+     */
+    ConversationStatistics conversation(String conversationId);
+
+    /** @return errors inside Toolwarden that were caught and kept from the application */
+    long internalErrors();
+
+    /** @return whether this runtime was installed by the agent (rather than the SDK alone) */
+    boolean agentAttached();
+}

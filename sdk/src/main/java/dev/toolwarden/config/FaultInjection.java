@@ -1,0 +1,24 @@
+package dev.toolwarden.config;
+
+import java.util.Locale;
+
+/**
+ * Failures Toolwarden provokes in itself on purpose ({@code toolwarden.debug.fail}), to prove that
+ * they never reach the application. For tests; never set it in production.
+ */
+public enum FaultInjection {
+    /** No failure is injected. */
+    NONE,
+    /** Every call's accounting fails on entry. */
+    ENTER,
+    /** Every call's accounting fails on exit. */
+    EXIT;
+
+    static FaultInjection parse(String text) {
+        try {
+            return valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("is not one of none, enter, exit");
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package dev.toolwarden.config;
+
+import dev.toolwarden.Durations;
+import dev.toolwarden.log.Log;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/** Every fixed configuration key of Toolwarden, with its default and its parser. */
+public final class Keys {
+
+    private static final Map<String, Key<?>> ALL = new LinkedHashMap<>();
+
+    /** {@code toolwarden.enabled}: {@code false} makes the agent transform nothing. */
+    public static final Key<Boolean> ENABLED = bool("toolwarden.enabled", true,
+            "false: the agent transforms nothing");
+    /** {@code toolwarden.strict}: bad configuration stops the JVM at start-up. */
+    public static final Key<Boolean> STRICT = bool("toolwarden.strict", false,
+            "true: bad configuration stops the JVM at start-up");
+    /** {@code toolwarden.config}: a properties file with more settings. */
+    public static final Key<String> CONFIG = string("toolwarden.config", "",
+            "a properties file with more settings (lowest precedence but for the defaults)");
+    /** {@code toolwarden.tool.annotations}: more annotations, by class name, that mark tools. */
+    public static final Key<List<String>> TOOL_ANNOTATIONS = nameList("toolwarden.tool.annotations",
+            List.of("dev.langchain4j.agent.tool.Tool", "org.springframework.ai.tool.annotation.Tool"),
+            "more annotations (by class name) that mark tools");
+    /** {@code toolwarden.chat.annotations}: more annotations that mark chat handlers. */
+    public static final Key<List<String>> CHAT_ANNOTATIONS = nameList("toolwarden.chat.annotations", List.of(),
+            "more annotations (by class name) that mark chat handlers");
+    /** {@code toolwarden.methods}: tool methods chosen by pattern. */
+    public static final Key<List<MethodPattern>> METHODS = add(new Key<>("toolwarden.methods", List.of(),
+            text -> list(text, MethodPattern::parse), Keys::joinList,
+            "tool methods by pattern: com.acme.Search#query, com.acme.tools.*#*"));
+    /** {@code toolwarden.include}: package prefixes to consider; empty means all. */
+    public static final Key<List<String>> INCLUDE = nameList("toolwarden.include", List.of(),
+            "package prefixes to consider (default: all)");
+    /** {@code toolwarden.exclude}: package prefixes to skip. */
+    public static final Key<List<String>> EXCLUDE = nameList("toolwarden.exclude", List.of(),
+            "package prefixes to skip");
+    /** {@code toolwarden.timeout.soft}: the default soft limit. */
+    public static final Key<Duration> TIMEOUT_SOFT = duration("toolwarden.timeout.soft", Duration.ofSeconds(30),
+            "default soft limit of a woven call");
+    /** {@code toolwarden.timeout.hard}: the default hard limit. */
+    public static final Key<Duration> TIMEOUT_HARD = duration("toolwarden.timeout.hard", Duration.ofSeconds(60),
+            "default hard limit of a woven call");
+    /** {@code toolwarden.cache.max-size}: entries per cache category. */
+    public static final Key<Integer> CACHE_MAX_SIZE = add(new Key<>("toolwarden.cache.max-size", 1000,
+            text -> positiveInt(text), String::valueOf, "entries per cache category"));
+    /** {@code toolwarden.shedding}: shed tool calls while a hard memory or CPU limit holds. */
+    public static final Key<Boolean> SHEDDING = bool("toolwarden.shedding", true,
+            "shed tool calls while a hard memory or CPU limit holds");
+    /** {@code toolwarden.conversation.idle}: drop conversations idle this long. */
+    public static final Key<Duration> CONVERSATION_IDLE = positiveDuration("toolwarden.conversation.idle",
+            Duration.ofMinutes(30), "drop conversations idle this long");
+    /** {@code toolwarden.limits.memory.soft}: % of system memory. */
+    public static final Key<Double> MEMORY_SOFT = percent("toolwarden.limits.memory.soft", 80, "% of system memory");
+    /** {@code toolwarden.limits.memory.hard}: % of system memory. */
+    public static final Key<Double> MEMORY_HARD = percent("toolwarden.limits.memory.hard", 90, "% of system memory");
+    /** {@code toolwarden.limits.cpu.soft}: % CPU. */
+    public static final Key<Double> CPU_SOFT = percent("toolwarden.limits.cpu.soft", 70, "% CPU");
+    /** {@code toolwarden.limits.cpu.hard}: % CPU. */
+    public static final Key<Double> CPU_HARD = percent("toolwarden.limits.cpu.hard", 85, "% CPU");
+    /** {@code toolwarden.limits.db.soft}: % of a pool's connections in use. */
+    public static final Key<Double> DB_SOFT = percent("toolwarden.limits.db.soft", 80,
+            "% of a pool's connections in use");
+    /** {@code toolwarden.limits.db.hard}: % of a pool's connections in use. */
+    public static final Key<Double> DB_HARD = percent("toolwarden.limits.db.hard", 95,
+            "% of a pool's connections in use");
+    /** {@code toolwarden.limits.conversation.soft}: memory of one conversation. */
+    public static final Key<Long> CONVERSATION_SOFT = dataSize("toolwarden.limits.conversation.soft", 50L << 20,
+            "memory of one conversation");
+    /** {@code toolwarden.limits.conversation.hard}: memory of one conversation. */
+    public static final Key<Long> CONVERSATION_HARD = dataSize("toolwarden.limits.conversation.hard", 100L << 20,
+            "memory of one conversation");
+    /** {@code toolwarden.monitor.interval}: resource sampling period. */
+    public static final Key<Duration> MONITOR_INTERVAL = positiveDuration("toolwarden.monitor.interval",
+            Duration.ofSeconds(1), "resource sampling period");
+    /** {@code toolwarden.jfr.arguments}: what events record of argument values. */
+    public static final Key<ArgumentRecording> JFR_ARGUMENTS = add(new Key<>("toolwarden.jfr.arguments",
+            ArgumentRecording.NONE, ArgumentRecording::parse, v -> v.name().toLowerCase(Locale.ROOT),
+            "none, hash or full: what events record of argument values"));
+    /** {@code toolwarden.jfr.record}: a file the agent records to and dumps on exit. */
+    public static final Key<String> JFR_RECORD = string("toolwarden.jfr.record", "",
+            "a file: the agent records to it and dumps it on exit");
+    /** {@code toolwarden.db.url}: where tool metrics persist. */
+    public static final Key<String> DB_URL = add(new Key<>("toolwarden.db.url", "", Keys::jdbcUrl,
+            v -> v.isEmpty() ? "embedded H2" : v, "JDBC URL where tool metrics persist (default: embedded H2)"));
+    /** {@code toolwarden.accounting.cpu}: whether calls measure their CPU time. */
+    public static final Key<CpuAccounting> ACCOUNTING_CPU = add(new Key<>("toolwarden.accounting.cpu",
+            CpuAccounting.ON, CpuAccounting::parse, CpuAccounting::toString,
+            "on, off or 1/N: measure CPU time of every call, none, or one in N"));
+    /** {@code toolwarden.log.level}: the lowest level of Toolwarden's own log lines. */
+    public static final Key<Log.Level> LOG_LEVEL = add(new Key<>("toolwarden.log.level", Log.Level.INFO,
+            Log::parseLevel, v -> v.name().toLowerCase(Locale.ROOT), "debug, info, warn, error or off"));
+    /** {@code toolwarden.debug.fail}: injected internal failures, for tests. */
+    public static final Key<FaultInjection> DEBUG_FAIL = add(new Key<>("toolwarden.debug.fail", FaultInjection.NONE,
+            FaultInjection::parse, v -> v.name().toLowerCase(Locale.ROOT),
+            "none, enter or exit: fail inside Toolwarden on purpose (tests only)"));
+
+    private Keys() {
+    }
+
+    /** @return every fixed key, in documentation order */
+    public static List<Key<?>> all() {
+        return Collections.unmodifiableList(new ArrayList<>(ALL.values()));
+    }
+
+    static Key<?> byName(String name) {
+        return ALL.get(name);
+    }
+
+    private static <T> Key<T> add(Key<T> key) {
+        ALL.put(key.name(), key);
+        return key;
+    }
+
+    private static Key<Boolean> bool(String name, boolean def, String description) {
+        return add(new Key<>(name, def, Keys::parseBoolean, String::valueOf, description));
+    }
+
+    private static Key<String> string(String name, String def, String description) {
+        return add(new Key<>(name, def, String::trim, v -> v.isEmpty() ? "(none)" : v, description));
+    }
+
+    private static Key<Duration> duration(String name, Duration def, String description) {
+        return add(new Key<>(name, def, Keys::parseDuration, Durations::format, description));
+    }
+
+    private static Key<Duration> positiveDuration(String name, Duration def, String description) {
+        return add(new Key<>(name, def, text -> {
+            Duration d = parseDuration(text);
+            if (d.isZero()) {
+                throw new IllegalArgumentException("is zero: expected a positive duration such as 1s");
+            }
+            return d;
+        }, Durations::format, description));
+    }
+
+    private static Key<Double> percent(String name, double def, String description) {
+        return add(new Key<>(name, def, Keys::parsePercent, Keys::formatPercent, description));
+    }
+
+    private static Key<Long> dataSize(String name, long def, String description) {
+        return add(new Key<>(name, def, DataSize::parse, DataSize::format, description));
+    }
+
+    private static Key<List<String>> nameList(String name, List<String> def, String description) {
+        return add(new Key<>(name, def, text -> list(text, Keys::javaName), Keys::joinList, description));
+    }
+
+    static Duration parseDuration(String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("is not " + Durations.EXPECTED);
+        }
+    }
+
+    static boolean parseBoolean(String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("true")) {
+            return true;
+        }
+        if (s.equals("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException("is not true or false");
+    }
+
+    static int nonNegativeInt(String text) {
+        try {
+            int n = Integer.parseInt(text.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // falls through
+        }
+        throw new IllegalArgumentException("is not a whole number of 0 or more");
+    }
+
+    private static int positiveInt(String text) {
+        try {
+            int n = Integer.parseInt(text.trim());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // falls through
+        }
+        throw new IllegalArgumentException("is not a whole number of 1 or more");
+    }
+
+    private static double parsePercent(String text) {
+        String s = text.trim();
+        if (s.endsWith("%")) {
+            s = s.substring(0, s.length() - 1).trim();
+        }
+        double v;
+        try {
+            v = Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("is not a percentage between 0 and 100");
+        }
+        if (!(v >= 0 && v <= 100)) {
+            throw new IllegalArgumentException("is not a percentage between 0 and 100");
+        }
+        return v;
+    }
+
+    private static String formatPercent(Double v) {
+        return v == Math.rint(v) ? String.valueOf(v.longValue()) : String.valueOf(v);
+    }
+
+    private static String jdbcUrl(String text) {
+        String s = text.trim();
+        if (!s.isEmpty() && !s.startsWith("jdbc:")) {
+            throw new IllegalArgumentException("is not a JDBC URL (jdbc:...)");
+        }
+        return s;
+    }
+
+    private static String javaName(String item) {
+        if (!item.matches("[\\w$]+(\\.[\\w$]+)*\\.?")) {
+            throw new IllegalArgumentException("has '" + item + "', which is not a Java class or package name");
+        }
+        return item;
+    }
+
+    /** Splits a comma-separated list, trimming items and dropping empty ones. */
+    static <T> List<T> list(String text, Function<String, T> item) {
+        List<T> out = new ArrayList<>();
+        for (String part : text.split(",")) {
+            String p = part.trim();
+            if (!p.isEmpty()) {
+                out.add(item.apply(p));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static String joinList(List<?> values) {
+        if (values.isEmpty()) {
+            return "(empty)";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Object v : values) {
+            if (sb.length() > 0) {
+                sb.append(',');
+            }
+            sb.append(v);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,20 @@
+package dev.toolwarden.runtime;
+
+import java.time.Duration;
+
+/**
+ * How calls of a woven method are to be limited and cached, resolved at weave time from its
+ * annotations, its class's {@code @Timeout}, per-tool configuration and the defaults (per-tool
+ * configuration wins over annotations, so operators can change a limit without a new build).
+ *
+ * @param softTimeout soft limit, {@link Duration#ZERO} for none
+ * @param hardTimeout hard limit, {@link Duration#ZERO} for none
+ * @param isolate whether the body runs on a worker thread
+ * @param cacheCategory cache category, or {@code null} when results are not cached
+ * @param cacheTtl time to live of cached results, or {@code null} for the category's
+ * @param maxConcurrent concurrency bound, 0 for none
+ * @param fallback name of the fallback method, or {@code null}
+ */
+public record CallPolicy(Duration softTimeout, Duration hardTimeout, boolean isolate, String cacheCategory,
+        Duration cacheTtl, int maxConcurrent, String fallback) {
+}

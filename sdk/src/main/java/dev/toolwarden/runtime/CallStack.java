@@ -1,0 +1,40 @@
+package dev.toolwarden.runtime;
+
+/**
+ * The woven calls in progress on one thread, innermost last. Contexts are reused from call to
+ * call, so entering a woven method allocates nothing once the thread has reached its usual depth.
+ */
+final class CallStack {
+
+    /** Deeper nesting than this is not accounted (runaway recursion through a woven method). */
+    static final int MAX_DEPTH = 512;
+
+    private ExecutionContext[] frames = new ExecutionContext[8];
+    private int depth;
+
+    ExecutionContext current() {
+        return depth == 0 ? null : frames[depth - 1];
+    }
+
+    /** @return a context for a new innermost call, or {@code null} past {@link #MAX_DEPTH} */
+    ExecutionContext push() {
+        if (depth == frames.length) {
+            if (depth == MAX_DEPTH) {
+                return null;
+            }
+            frames = java.util.Arrays.copyOf(frames, Math.min(depth * 2, MAX_DEPTH));
+        }
+        ExecutionContext c = frames[depth];
+        if (c == null) {
+            c = new ExecutionContext(this, depth);
+            frames[depth] = c;
+        }
+        depth++;
+        return c;
+    }
+
+    /** Ends {@code c} and anything above it that was left open. */
+    void pop(ExecutionContext c) {
+        depth = c.index;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.toolwarden.runtime;
+
+import dev.toolwarden.ExecutionKind;
+import java.util.Objects;
+
+/**
+ * What the agent knows of a woven method at weave time.
+ *
+ * @param name the tool or chat handler name
+ * @param kind tool or chat handler
+ * @param method the method as people read it: {@code com.acme.Calc#add(int, int)}
+ * @param policy its limits and caching, as resolved from annotations and configuration
+ */
+public record MethodDescriptor(String name, ExecutionKind kind, String method, CallPolicy policy) {
+
+    /** Checks the components. */
+    public MethodDescriptor {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(policy, "policy");
+    }
+}

@@ -1,0 +1,217 @@
+package dev.toolwarden.runtime;
+
+import dev.toolwarden.ConversationStatistics;
+import dev.toolwarden.Outcome;
+import dev.toolwarden.ToolStatistics;
+import dev.toolwarden.accounting.ConversationAccounting;
+import dev.toolwarden.accounting.ThreadResources;
+import dev.toolwarden.accounting.ToolAggregate;
+import dev.toolwarden.bootstrap.RuntimeBridge;
+import dev.toolwarden.config.ArgumentRecording;
+import dev.toolwarden.config.Configuration;
+import dev.toolwarden.config.FaultInjection;
+import dev.toolwarden.config.Keys;
+import dev.toolwarden.events.ArgumentText;
+import dev.toolwarden.events.ExecutionEvent;
+import dev.toolwarden.log.InternalErrors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The one Toolwarden runtime of a JVM: it accounts every woven call, keeps the per-tool and
+ * per-conversation totals, and writes the {@code toolwarden.Execution} events.
+ *
+ * <p>{@link #enter} and {@link #exit} run on every woven call. They read the clocks, update a few
+ * counters and reuse a per-thread context, with no lock and no allocation once warm (but for the
+ * JFR event while a recording runs). Whatever goes wrong inside them is caught, counted and logged
+ * once; the application's call goes on as if Toolwarden were not there.
+ */
+public final class ToolwardenRuntime implements RuntimeBridge {
+
+    private static final long UNKNOWN = ThreadResources.UNKNOWN;
+    // Asked on every call whether the Execution event is enabled: an uninstrumented event class (no
+    // recording running) answers false without allocating anything.
+    private static final ExecutionEvent PROBE = new ExecutionEvent();
+    private static final ThreadLocal<CallStack> STACKS = ThreadLocal.withInitial(CallStack::new);
+
+    private final boolean agent;
+    private final Configuration configuration;
+    private final MethodRegistry methods = new MethodRegistry();
+    private final ConcurrentMap<String, ToolAggregate> aggregates = new ConcurrentHashMap<>();
+    private final ConversationAccounting conversations;
+    private final ThreadResources resources;
+    private final InternalErrors errors = new InternalErrors();
+    private final ArgumentRecording argumentRecording;
+    private final FaultInjection fault;
+    private final int cpuSampleEvery;
+
+    /**
+     * @param configuration the settings
+     * @param agent whether the agent created this runtime
+     */
+    public ToolwardenRuntime(Configuration configuration, boolean agent) {
+        this.agent = agent;
+        this.configuration = configuration;
+        this.cpuSampleEvery = configuration.get(Keys.ACCOUNTING_CPU).sampleEvery();
+        this.resources = new ThreadResources(cpuSampleEvery > 0);
+        this.conversations = new ConversationAccounting(configuration.get(Keys.CONVERSATION_IDLE));
+        this.argumentRecording = configuration.get(Keys.JFR_ARGUMENTS);
+        this.fault = configuration.get(Keys.DEBUG_FAIL);
+    }
+
+    /**
+     * The runtime of an application that uses the SDK without the agent. Called by
+     * {@link dev.toolwarden.Toolwarden} through reflection.
+     *
+     * @return a runtime configured from system properties and the environment
+     */
+    public static RuntimeBridge standalone() {
+        return new ToolwardenRuntime(Configuration.fromEnvironment(null), false);
+    }
+
+    /** @return the settings this runtime was built with */
+    public Configuration configuration() {
+        return configuration;
+    }
+
+    /** @return the counter of errors kept from the application */
+    public InternalErrors errors() {
+        return errors;
+    }
+
+    /** @return whether events record argument values, so woven code must pass them */
+    public boolean recordsArguments() {
+        return argumentRecording != ArgumentRecording.NONE;
+    }
+
+    /**
+     * Registers a woven method; called by the agent when it weaves one.
+     *
+     * @param descriptor what the method is
+     * @return the id its advice passes on every call
+     */
+    public int register(MethodDescriptor descriptor) {
+        ToolAggregate aggregate = aggregates.computeIfAbsent(descriptor.name(),
+                n -> new ToolAggregate(n, descriptor.kind()));
+        return methods.add(new WovenMethod(descriptor, aggregate, cpuSampleEvery));
+    }
+
+    @Override
+    public Object enter(int method, Object conversation, Object[] arguments) {
+        try {
+            if (fault == FaultInjection.ENTER) {
+                throw new IllegalStateException("injected failure on entry (toolwarden.debug.fail=enter)");
+            }
+            WovenMethod m = methods.get(method);
+            if (m == null) {
+                return null;
+            }
+            CallStack stack = STACKS.get();
+            ExecutionContext parent = stack.current();
+            String parentConversation = parent == null ? null : parent.conversation;
+            String conv = conversation != null ? conversation.toString() : parentConversation;
+            ExecutionEvent event = null;
+            if (PROBE.isEnabled()) {
+                event = new ExecutionEvent();
+                event.begin();
+            }
+            ExecutionContext c = stack.push();
+            if (c == null) {
+                return null;
+            }
+            c.method = m;
+            c.conversation = conv;
+            c.countsForConversation = conv != null && !conv.equals(parentConversation);
+            c.event = event;
+            c.arguments = arguments;
+            c.startAllocated = resources.allocatedBytes();
+            c.startCpu = m.measureCpu() ? resources.cpuTime() : UNKNOWN;
+            c.startNanos = System.nanoTime();
+            return c;
+        } catch (Throwable t) {
+            errors.record("accounting on entry", t);
+            return null;
+        }
+    }
+
+    @Override
+    public void exit(Object context, Throwable thrown) {
+        ExecutionContext c = (ExecutionContext) context;
+        try {
+            long end = System.nanoTime();
+            long allocated = c.startAllocated == UNKNOWN ? UNKNOWN : difference(c.startAllocated,
+                    resources.allocatedBytes());
+            long cpu = c.startCpu == UNKNOWN ? UNKNOWN : difference(c.startCpu, resources.cpuTime());
+            if (fault == FaultInjection.EXIT) {
+                throw new IllegalStateException("injected failure on exit (toolwarden.debug.fail=exit)");
+            }
+            long wall = end - c.startNanos;
+            WovenMethod m = c.method;
+            m.aggregate.record(wall, cpu, allocated, thrown != null);
+            if (c.conversation != null) {
+                conversations.record(c.conversation, c.countsForConversation, wall, cpu, allocated);
+            }
+            ExecutionEvent event = c.event;
+            if (event != null) {
+                event.end();
+                if (event.shouldCommit()) {
+                    event.kind = m.kind;
+                    event.name = m.descriptor.name();
+                    event.method = m.descriptor.method();
+                    event.outcome = thrown == null ? Outcome.SUCCESS.name() : Outcome.ERROR.name();
+                    event.cpuTime = cpu;
+                    event.allocated = allocated;
+                    event.conversationId = c.conversation;
+                    event.error = thrown == null ? null : errorText(thrown);
+                    event.arguments = ArgumentText.of(argumentRecording, c.arguments);
+                    event.commit();
+                }
+            }
+        } catch (Throwable t) {
+            errors.record("accounting on exit", t);
+        } finally {
+            c.release();
+        }
+    }
+
+    private static long difference(long start, long end) {
+        return end == UNKNOWN ? UNKNOWN : Math.max(0, end - start);
+    }
+
+    private String errorText(Throwable thrown) {
+        if (argumentRecording == ArgumentRecording.FULL && thrown.getMessage() != null) {
+            return thrown.getClass().getName() + ": " + thrown.getMessage();
+        }
+        return thrown.getClass().getName();
+    }
+
+    @Override
+    public List<ToolStatistics> statistics() {
+        List<ToolStatistics> out = new ArrayList<>(aggregates.size());
+        for (ToolAggregate a : aggregates.values()) {
+            ToolStatistics s = a.snapshot();
+            if (s.calls() > 0) {
+                out.add(s);
+            }
+        }
+        out.sort((a, b) -> a.name().compareTo(b.name()));
+        return out;
+    }
+
+    @Override
+    public ConversationStatistics conversation(String conversationId) {
+        return conversationId == null ? null : conversations.snapshot(conversationId);
+    }
+
+    @Override
+    public long internalErrors() {
+        return errors.count();
+    }
+
+    @Override
+    public boolean agentAttached() {
+        return agent;
+    }
+}
