@@ -105,16 +105,21 @@ public final class Durations {
         if (d.isZero()) {
             return "0";
         }
-        long nanos = d.getNano();
-        if (nanos % 1_000_000 != 0) {
-            // Below millisecond precision: say so in a readable way rather than round.
-            return String.format(Locale.ROOT, "%.3fms", d.toNanos() / 1e6);
-        }
-        long ms = d.toMillis();
-        if (ms % 1000 != 0) {
-            return ms + "ms";
-        }
         long s = d.getSeconds();
+        int nanos = d.getNano();
+        if (nanos % 1_000_000 != 0) {
+            // Below millisecond precision: say so in a readable way rather than round. (Not through
+            // toNanos(), which overflows past 292 years.)
+            return String.format(Locale.ROOT, "%.3fms", s * 1e3 + nanos / 1e6);
+        }
+        if (nanos != 0) {
+            try {
+                return Math.addExact(Math.multiplyExact(s, 1000L), nanos / 1_000_000) + "ms";
+            } catch (ArithmeticException e) {
+                // Too many milliseconds for a long: the ISO form, which parse reads back too.
+                return d.toString();
+            }
+        }
         if (s % 86400 == 0) {
             return s / 86400 + "d";
         }

@@ -66,15 +66,24 @@ public final class Toolwarden {
         static final RuntimeBridge RUNTIME = create();
 
         private static RuntimeBridge create() {
-            try {
-                Class<?> type = Class.forName("dev.toolwarden.runtime.ToolwardenRuntime", true,
-                        Toolwarden.class.getClassLoader());
-                return (RuntimeBridge) type.getMethod("standalone").invoke(null);
-            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-                // The SDK's runtime classes are not on this class path (only the API is): nothing is
-                // woven and nothing is counted, so an empty runtime tells the truth.
-                return new Empty();
+            // This class comes from the application's SDK jar, or from the bootstrap class path when the
+            // agent jar is present but disabled; then the SDK's runtime is found through the application.
+            ClassLoader own = Toolwarden.class.getClassLoader();
+            for (ClassLoader loader : new ClassLoader[] {own, ClassLoader.getSystemClassLoader(),
+                    Thread.currentThread().getContextClassLoader()}) {
+                if (loader == null && own != null) {
+                    continue;
+                }
+                try {
+                    Class<?> type = Class.forName("dev.toolwarden.runtime.ToolwardenRuntime", true, loader);
+                    return (RuntimeBridge) type.getMethod("standalone").invoke(null);
+                } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                    // not on this loader; try the next
+                }
             }
+            // The SDK's runtime classes are nowhere (only the API is present): nothing is woven and
+            // nothing is counted, so an empty runtime tells the truth.
+            return new Empty();
         }
     }
 

@@ -143,6 +143,8 @@ public final class Configuration {
         Configuration c = new Configuration(Collections.unmodifiableMap(values), Collections.unmodifiableMap(sources),
                 tools, categories, problems);
         c.crossCheck();
+        // A value may hold a line break (an escape in the file, an environment variable): keep each problem one line.
+        problems.replaceAll(p -> p.replace("\r", "\\r").replace("\n", "\\n"));
         return c;
     }
 

@@ -10,7 +10,8 @@ import jdk.jfr.Timespan;
 
 /**
  * One call of a woven tool or chat handler; the event's duration is the call's. CPU time and
- * allocations that the JVM could not measure are {@code -1}, never 0.
+ * allocations that were not measured are {@link #UNKNOWN} ({@code Long.MIN_VALUE}, which
+ * {@code jfr print} and JDK Mission Control show as N/A), never 0.
  */
 @Name(ExecutionEvent.NAME)
 @Label("Tool Execution")
@@ -21,6 +22,9 @@ public final class ExecutionEvent extends jdk.jfr.Event {
 
     /** The event's name in recordings. */
     public static final String NAME = "toolwarden.Execution";
+
+    /** The value of {@link #cpuTime} and {@link #allocated} when they were not measured. */
+    public static final long UNKNOWN = Long.MIN_VALUE;
 
     /** TOOL or CHAT. */
     @Label("Kind")
@@ -49,13 +53,13 @@ public final class ExecutionEvent extends jdk.jfr.Event {
 
     /** CPU time of the calling thread during the call. */
     @Label("CPU Time")
-    @Description("CPU time of the thread during the call; -1 when not measured")
+    @Description("CPU time of the thread during the call; N/A when not measured")
     @Timespan(Timespan.NANOSECONDS)
     public long cpuTime;
 
     /** Bytes allocated by the calling thread during the call. */
     @Label("Allocated")
-    @Description("Bytes allocated by the thread during the call; -1 when not measured")
+    @Description("Bytes allocated by the thread during the call; N/A when not measured")
     @DataAmount(DataAmount.BYTES)
     public long allocated;
 

@@ -161,8 +161,8 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                     event.name = m.descriptor.name();
                     event.method = m.descriptor.method();
                     event.outcome = thrown == null ? Outcome.SUCCESS.name() : Outcome.ERROR.name();
-                    event.cpuTime = cpu;
-                    event.allocated = allocated;
+                    event.cpuTime = cpu == UNKNOWN ? ExecutionEvent.UNKNOWN : cpu;
+                    event.allocated = allocated == UNKNOWN ? ExecutionEvent.UNKNOWN : allocated;
                     event.conversationId = c.conversation;
                     event.error = thrown == null ? null : errorText(thrown);
                     event.arguments = ArgumentText.of(argumentRecording, c.arguments);

@@ -1,0 +1,28 @@
+package com.example.apps;
+
+/** Reports which of the agent's classes the application can load. */
+public class VisibilityProbe {
+
+    static final String[] NAMES = {
+        "dev.toolwarden.Toolwarden", "dev.toolwarden.ToolTimeoutException", "dev.toolwarden.annotation.Tool",
+        "dev.toolwarden.bootstrap.Bridge", "net.bytebuddy.ByteBuddy", "net.bytebuddy.agent.builder.AgentBuilder",
+        "com.github.benmanes.caffeine.cache.Caffeine", "dev.toolwarden.runtime.ToolwardenRuntime",
+        "dev.toolwarden.agent.Installer", "dev.toolwarden.config.Configuration", "dev.toolwarden.events.ExecutionEvent",
+        "dev.toolwarden.cli.CommandLine"
+    };
+
+    public static void main(String[] args) {
+        for (String name : NAMES) {
+            String verdict;
+            try {
+                Class<?> c = Class.forName(name, false, VisibilityProbe.class.getClassLoader());
+                verdict = c.getClassLoader() == null ? "bootstrap" : "loader:" + c.getClassLoader().getName();
+            } catch (ClassNotFoundException e) {
+                verdict = "hidden";
+            }
+            Out.result(name, verdict);
+        }
+        Out.result("jfc", ClassLoader.getSystemResource("toolwarden.jfc") != null);
+        Out.result("inst", ClassLoader.getSystemResource("inst/dev/toolwarden/agent/Installer.classdata") != null);
+    }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds Toolwarden and runs the chat demo with the agent and a JFR recording, then summarises the
+# recording with the JDK's own jfr tool. Run from anywhere: ./examples/run-demo.sh [rounds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -q -B -DskipTests package
+recording=examples/target/demo.jfr
+rm -f "$recording"
+java -javaagent:agent/target/toolwarden-agent.jar=jfr.record="$recording" \
+     -jar examples/target/toolwarden-examples.jar "$@"
+echo
+echo "Recording: $recording"
+jfr summary "$recording" | grep -E 'Event Type|=====|toolwarden\.' || true
+echo "Inspect it with: jfr print --events toolwarden.Execution $recording"

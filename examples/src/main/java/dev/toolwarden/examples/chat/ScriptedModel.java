@@ -1,0 +1,33 @@
+package dev.toolwarden.examples.chat;
+
+import java.util.Locale;
+
+/**
+ * Stands in for the language model: reads a user's message and decides which tool to call with
+ * which argument, as a function-calling model would. Deterministic, and needs no network.
+ */
+final class ScriptedModel {
+
+    /** A tool call the model asks for. */
+    record ToolCall(String tool, String argument) {
+    }
+
+    ToolCall plan(String message) {
+        String m = message.toLowerCase(Locale.ROOT);
+        if (m.startsWith("what is ")) {
+            return new ToolCall("calculator", m.substring("what is ".length()).replace("?", "").trim());
+        }
+        if (m.startsWith("weather in ")) {
+            return new ToolCall("weather", message.substring("weather in ".length()).replace("?", "").trim());
+        }
+        return new ToolCall("web_search", message);
+    }
+
+    String answer(String message, ToolCall call, String toolResult) {
+        return switch (call.tool()) {
+            case "calculator" -> "The answer is " + toolResult + ".";
+            case "weather" -> "Forecast: " + toolResult + ".";
+            default -> "Here is what I found: " + toolResult;
+        };
+    }
+}

@@ -1,0 +1,35 @@
+package dev.toolwarden.examples.chat;
+
+import java.util.Map;
+import java.util.function.Function;
+
+/** Calls the tool the model chose. */
+public final class ToolOrchestrator {
+
+    private final Map<String, Function<String, String>> tools;
+
+    /** @param tools the tool implementations */
+    public ToolOrchestrator(Tools tools) {
+        this.tools = Map.of(
+                "calculator", tools::calculate,
+                "web_search", tools::search,
+                "weather", tools::forecast);
+    }
+
+    /**
+     * @param tool a tool name
+     * @param argument its argument
+     * @return the tool's answer, or an error text the model can read
+     */
+    public String run(String tool, String argument) {
+        Function<String, String> t = tools.get(tool);
+        if (t == null) {
+            return "error: no tool " + tool;
+        }
+        try {
+            return t.apply(argument);
+        } catch (RuntimeException e) {
+            return "error: " + e.getMessage();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.toolwarden.examples.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+
+/** The demo as the README runs it: with the agent jar and a recording. */
+class ChatDemoIT {
+
+    private static final Path AGENT = Paths.get(System.getProperty("toolwarden.it.agent"));
+    private static final Path DEMO = Paths.get(System.getProperty("toolwarden.it.demo"));
+    private static final Path WORK = Paths.get(System.getProperty("toolwarden.it.work"));
+
+    @Test
+    void theDemoPrintsItsSummaryAndRecordsEveryToolCall() throws Exception {
+        Files.createDirectories(WORK);
+        Path recording = WORK.resolve("demo.jfr").toAbsolutePath();
+        Files.deleteIfExists(recording);
+        Process p = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-javaagent:" + AGENT.toAbsolutePath() + "=jfr.record=" + recording, "-jar", DEMO.toString(), "3")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("Handled 18 messages"), out);
+        assertTrue(out.contains("Toolwarden summary"), out);
+        assertTrue(!out.contains("[toolwarden] error"), out);
+
+        // The summary's call counts, per tool, as printed.
+        Map<String, Long> printed = new HashMap<>();
+        Matcher m = Pattern.compile("(?m)^(\\S+)\\s+(TOOL|CHAT)\\s+(\\d+)\\s+(\\d+)").matcher(out);
+        while (m.find()) {
+            printed.put(m.group(1), Long.parseLong(m.group(3)));
+        }
+        assertEquals(18L, printed.get("chat"), out);
+        long toolCalls = printed.getOrDefault("calculator", 0L) + printed.getOrDefault("web_search", 0L)
+                + printed.getOrDefault("weather", 0L);
+        assertEquals(18L, toolCalls, "one tool call per message: " + out);
+
+        // Every call is an Execution event in the recording.
+        Map<String, Long> recorded = new HashMap<>();
+        List<RecordedEvent> events = RecordingFile.readAllEvents(recording);
+        for (RecordedEvent e : events) {
+            if (e.getEventType().getName().equals("toolwarden.Execution")) {
+                recorded.merge(e.getString("name"), 1L, Long::sum);
+            }
+        }
+        assertEquals(printed, recorded);
+    }
+}
