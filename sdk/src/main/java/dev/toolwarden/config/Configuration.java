@@ -279,7 +279,10 @@ public final class Configuration {
                 key = envPerName(name, "TOOLWARDEN_CACHE_", CACHE_SUFFIXES, "toolwarden.cache.");
             }
             if (key == null) {
-                problems.add("unknown configuration variable " + name + " (environment); ignored");
+                String suggestion = suggest(name, Key::environmentName);
+                problems.add("unknown configuration variable " + name + "=" + e.getValue() + " ("
+                        + ConfigSource.ENVIRONMENT.label() + "); ignored"
+                        + (suggestion == null ? "" : " (did you mean " + suggestion + "?)"));
                 continue;
             }
             out.put(key, new Raw(key, e.getValue(), ConfigSource.ENVIRONMENT, name));
@@ -363,7 +366,7 @@ public final class Configuration {
         if (perCategory != null) {
             return "cache|" + perCategory;
         }
-        String suggestion = suggest(r.key);
+        String suggestion = suggest(r.key, Key::name);
         problems.add("unknown configuration key " + r.describe() + "; ignored"
                 + (suggestion == null ? "" : " (did you mean " + suggestion + "?)"));
         return null;
@@ -479,14 +482,15 @@ public final class Configuration {
         }
     }
 
-    private static String suggest(String key) {
+    private static String suggest(String key, java.util.function.Function<Key<?>, String> spelling) {
         String best = null;
         int bestDistance = 4;
         for (Key<?> k : Keys.all()) {
-            int d = distance(key, k.name());
+            String candidate = spelling.apply(k);
+            int d = distance(key, candidate);
             if (d < bestDistance) {
                 bestDistance = d;
-                best = k.name();
+                best = candidate;
             }
         }
         return best;

@@ -16,6 +16,16 @@ final class CallStack {
         return depth == 0 ? null : frames[depth - 1];
     }
 
+    /** @return whether a call in progress on this thread is for {@code conversation} */
+    boolean hasConversation(String conversation) {
+        for (int i = 0; i < depth; i++) {
+            if (conversation.equals(frames[i].conversation)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return a context for a new innermost call, or {@code null} past {@link #MAX_DEPTH} */
     ExecutionContext push() {
         if (depth == frames.length) {

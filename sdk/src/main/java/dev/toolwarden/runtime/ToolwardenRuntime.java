@@ -117,13 +117,16 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                 event = new ExecutionEvent();
                 event.begin();
             }
+            // A call's resources count for its conversation unless an open call of the same conversation
+            // already includes them (the parent, or an ancestor when a nested call switched conversations).
+            boolean counts = conv != null && !conv.equals(parentConversation) && !stack.hasConversation(conv);
             ExecutionContext c = stack.push();
             if (c == null) {
                 return null;
             }
             c.method = m;
             c.conversation = conv;
-            c.countsForConversation = conv != null && !conv.equals(parentConversation);
+            c.countsForConversation = counts;
             c.event = event;
             c.arguments = arguments;
             c.startAllocated = resources.allocatedBytes();
@@ -138,6 +141,10 @@ public final class ToolwardenRuntime implements RuntimeBridge {
 
     @Override
     public void exit(Object context, Throwable thrown) {
+        if (!(context instanceof ExecutionContext)) {
+            // enter returned null: the call is not accounted (unknown method, too deep, failure on entry).
+            return;
+        }
         ExecutionContext c = (ExecutionContext) context;
         try {
             long end = System.nanoTime();

@@ -445,9 +445,17 @@ class ConfigurationTest {
         }
 
         @Test
-        void unknownToolwardenVariableGivesOneLineNamingIt() {
+        void unknownToolwardenVariableGivesOneLineNamingItAndItsValue() {
+            Configuration c = env("TOOLWARDEN_COMPLETELY_UNRELATED", "42");
+            String problem = onlyProblem(c);
+            assertContainsAll(problem, "unknown", "TOOLWARDEN_COMPLETELY_UNRELATED=42", "environment");
+            assertFalse(problem.contains("did you mean"), problem);
+        }
+
+        @Test
+        void nearMissVariableSuggestsTheVariableThatWasMeant() {
             Configuration c = env("TOOLWARDEN_TIMEOUT_SOFTT", "5s");
-            assertContainsAll(onlyProblem(c), "TOOLWARDEN_TIMEOUT_SOFTT", "environment");
+            assertContainsAll(onlyProblem(c), "TOOLWARDEN_TIMEOUT_SOFTT=5s", "did you mean TOOLWARDEN_TIMEOUT_SOFT?");
             assertEquals(Duration.ofSeconds(30), c.get(Keys.TIMEOUT_SOFT));
         }
     }
