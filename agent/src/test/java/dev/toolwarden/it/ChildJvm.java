@@ -197,7 +197,8 @@ public final class ChildJvm {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        return WORK.resolve(RUNS.incrementAndGet() + "-" + name).toAbsolutePath();
+        // The pid keeps the files of a second test run (CI runs the suite twice) apart from the first's.
+        return WORK.resolve(ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet() + "-" + name).toAbsolutePath();
     }
 
     /** @return the feature version (17, 21, 25) of the child JVMs */

@@ -104,14 +104,35 @@ public abstract class ToolCallBenchmark {
             e.commit();
             return e;
         }
+
+        /** @return the Execution event alone, begun, ended and committed with the fields a call fills in */
+        @Benchmark
+        public Object executionEventCommit() {
+            dev.toolwarden.events.ExecutionEvent e = new dev.toolwarden.events.ExecutionEvent();
+            e.begin();
+            e.end();
+            if (e.shouldCommit()) {
+                e.kind = "TOOL";
+                e.name = "noop";
+                e.method = METHOD;
+                e.outcome = "SUCCESS";
+                e.cpuTime = Long.MIN_VALUE;
+                e.allocated = x();
+                e.commit();
+            }
+            return e;
+        }
     }
+
+    static final String METHOD = "dev.toolwarden.benchmarks.Subjects$Woven#noop(int)";
 
     int x() {
         return x++;
     }
 
-    /** An event with a few fields, to show what a commit alone costs. */
+    /** An event like the Execution event (no stack trace), to show what a commit alone costs. */
     @jdk.jfr.Name("toolwarden.benchmarks.Reference")
+    @jdk.jfr.StackTrace(false)
     static final class ReferenceEvent extends jdk.jfr.Event {
         int value;
     }
