@@ -8,13 +8,16 @@ import dev.toolwarden.config.Configuration;
 import dev.toolwarden.config.Keys;
 import dev.toolwarden.log.Log;
 import dev.toolwarden.runtime.ToolwardenRuntime;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.net.URISyntaxException;
 import java.util.Properties;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.matcher.ElementMatchers;
 
@@ -70,7 +73,8 @@ public final class Installer {
                 .disableClassFormatChanges()
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
-                .with(AgentBuilder.LocationStrategy.ForClassLoader.WEAK)
+                .with(new AgentBuilder.LocationStrategy.Compound(AgentBuilder.LocationStrategy.ForClassLoader.WEAK,
+                        new AgentBuilder.LocationStrategy.Simple(apiClassFiles())))
                 .with(listener)
                 .ignore(ElementMatchers.none())
                 .type(selector::weavesAny)
@@ -92,6 +96,23 @@ public final class Installer {
             }
             Log.debug("woven classes: " + listener.wovenClasses());
         }, "toolwarden-shutdown"));
+    }
+
+    /**
+     * Reads Toolwarden's annotations and API from the agent jar. Class files are described from the
+     * loader of the class being woven; a loader that does not delegate to the system loader cannot
+     * find Toolwarden's annotation types there, and an annotation whose type cannot be read is dropped
+     * from the description, as the JVM drops it. The jar always has them.
+     */
+    private static ClassFileLocator apiClassFiles() {
+        try {
+            File jar = new File(Installer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return ClassFileLocator.ForJarFile.of(jar);
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            Log.warn("cannot read the agent jar (" + e + "): methods of classes whose loader cannot see "
+                    + "Toolwarden's annotations are not woven");
+            return ClassFileLocator.NoOp.INSTANCE;
+        }
     }
 
     static String version() {

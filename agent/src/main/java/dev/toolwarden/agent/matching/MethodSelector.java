@@ -258,7 +258,8 @@ public final class MethodSelector {
             TypeList cp = candidate.getParameters().asTypeList().asErasures();
             boolean sameParams = cp.equals(params);
             boolean withThrowable = cp.size() == params.size() + 1 && cp.subList(0, params.size()).equals(params)
-                    && cp.get(params.size()).isAssignableTo(Throwable.class);
+                    // The reason passed is a ToolTimeoutException or ResourceExhaustedException (or what the body threw).
+                    && cp.get(params.size()).isAssignableFrom(RuntimeException.class);
             if (!sameParams && !withThrowable) {
                 problem = "its parameters differ";
                 continue;
@@ -277,7 +278,7 @@ public final class MethodSelector {
         Log.warnOnce("fallback:" + where, "invalid @Fallback(\"" + target + "\") on " + where + ": "
                 + type.getName() + "#" + target + " cannot be its fallback (" + problem + "); expected "
                 + target + describeParams(params) + " or " + target + describeParams(params) + " with a trailing "
-                + "Throwable, returning " + returnType.getSimpleName() + "; calls get no fallback");
+                + "Throwable (or Exception, RuntimeException), returning " + returnType.getSimpleName() + "; calls get no fallback");
         return null;
     }
 
@@ -318,18 +319,24 @@ public final class MethodSelector {
     }
 
     private AnnotationDescription marker(MethodDescription method) {
-        AnnotationDescription found = null;
+        // A configured tool or chat annotation names the method and sets its kind, so it must win over
+        // @Timeout and @Cached whatever the order the annotations are written in.
+        AnnotationDescription configured = null;
+        AnnotationDescription limits = null;
         for (AnnotationDescription a : method.getDeclaredAnnotations()) {
             String n = name(a);
             if (n.equals(TOOL) || n.equals(CHAT)) {
                 return a;
             }
-            if (found == null && (n.equals(TIMEOUT) || n.equals(CACHED) || toolAnnotations.contains(n)
-                    || chatAnnotations.contains(n))) {
-                found = a;
+            if (toolAnnotations.contains(n) || chatAnnotations.contains(n)) {
+                if (configured == null) {
+                    configured = a;
+                }
+            } else if (limits == null && (n.equals(TIMEOUT) || n.equals(CACHED))) {
+                limits = a;
             }
         }
-        return found;
+        return configured != null ? configured : limits;
     }
 
     private boolean matchesPattern(TypeDescription type, MethodDescription method) {
