@@ -4,6 +4,7 @@ import dev.toolwarden.agent.advice.AdviceBindings;
 import dev.toolwarden.agent.matching.ClassPrefilter;
 import dev.toolwarden.agent.matching.MethodSelector;
 import dev.toolwarden.bootstrap.Bridge;
+import dev.toolwarden.bootstrap.Dispatch;
 import dev.toolwarden.config.Configuration;
 import dev.toolwarden.config.Keys;
 import dev.toolwarden.log.Log;
@@ -48,9 +49,18 @@ public final class Installer {
                 Log.warn("configuration: " + problem);
             }
         }
+        if (Bridge.runtime() != null) {
+            Log.warn("the agent is already running in this JVM; this second copy does nothing");
+            return;
+        }
         if (strict && !config.problems().isEmpty()) {
-            Log.error("toolwarden.strict=true: stopping the JVM because of the configuration problem"
-                    + (config.problems().size() == 1 ? "" : "s") + " above");
+            String problems = "configuration problem" + (config.problems().size() == 1 ? "" : "s") + " above";
+            if (attached) {
+                // Never stop a JVM that is already serving: strict mode refuses to attach instead.
+                Log.error("toolwarden.strict=true: not attaching because of the " + problems);
+                return;
+            }
+            Log.error("toolwarden.strict=true: stopping the JVM because of the " + problems);
             // Only in strict mode, which exists to stop a misconfigured deployment before it serves.
             System.exit(1);
         }
@@ -60,9 +70,10 @@ public final class Installer {
         }
         ToolwardenRuntime runtime = new ToolwardenRuntime(config, true);
         if (!Bridge.install(runtime)) {
-            Log.warn("the agent is already running in this JVM; the second copy does nothing");
+            Log.warn("the agent is already running in this JVM; this second copy does nothing");
             return;
         }
+        Dispatch.install(runtime);
         String recording = FlightRecording.startIfConfigured(config);
 
         MethodSelector selector = new MethodSelector(config);
@@ -76,6 +87,8 @@ public final class Installer {
                 .with(new AgentBuilder.LocationStrategy.Compound(AgentBuilder.LocationStrategy.ForClassLoader.WEAK,
                         new AgentBuilder.LocationStrategy.Simple(apiClassFiles())))
                 .with(listener)
+                // No read edge to add for named modules: the JVM makes every transformed class's module
+                // read the unnamed module of the bootstrap loader, where Dispatch is (ModulesIT).
                 .ignore(ElementMatchers.none())
                 .type(selector::weavesAny)
                 .transform((builder, type, loader, module, domain) -> builder.visit(

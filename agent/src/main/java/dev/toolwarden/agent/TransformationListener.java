@@ -27,7 +27,9 @@ final class TransformationListener extends AgentBuilder.Listener.Adapter {
             DynamicType dynamicType) {
         woven.increment();
         if (Log.isDebug()) {
-            Log.debug("woven " + type.getName() + (loader == null ? "" : " (loader " + loader + ")"));
+            // The loader's class, not its toString: that is application code.
+            Log.debug("woven " + type.getName() + (loader == null ? "" : " (loader " + loader.getClass().getName()
+                    + "@" + Integer.toHexString(System.identityHashCode(loader)) + ")"));
         }
     }
 

@@ -45,14 +45,16 @@ public final class AgentMain {
     public static void main(String[] args) {
         int status;
         try {
-            ClassLoader loader = new AgentClassLoader(agentJar(), ClassLoader.getPlatformClassLoader());
+            // From `java -jar`, the agent jar is the class path: the API classes and the JDK's tools
+            // (jdk.attach) come from the system class loader.
+            ClassLoader loader = new AgentClassLoader(agentJar(), ClassLoader.getSystemClassLoader());
             Object result = loader.loadClass("dev.toolwarden.cli.CommandLine")
                     .getMethod("run", String[].class).invoke(null, (Object) args);
             status = (Integer) result;
         } catch (InvocationTargetException e) {
             System.err.println("toolwarden: " + e.getCause());
             status = 1;
-        } catch (Exception | LinkageError e) {
+        } catch (Throwable e) {
             System.err.println("toolwarden: cannot start the command line: " + e);
             status = 1;
         }
@@ -72,7 +74,8 @@ public final class AgentMain {
             // The installer reports its own problems; one that escapes it is a bug, and the application
             // still runs, without the agent.
             System.err.println("[toolwarden] error: the agent failed to start and is not active: " + e.getCause());
-        } catch (Exception | LinkageError e) {
+        } catch (Throwable e) {
+            // Whatever happens here, the application starts: without the agent.
             System.err.println("[toolwarden] error: the agent failed to start and is not active: " + e);
         }
     }

@@ -43,6 +43,7 @@ public final class ChildJvm {
     private static Integer childFeature;
 
     private final String mainClass;
+    private String module;
     private final List<String> classpath = new ArrayList<>();
     private final List<String> jvmOptions = new ArrayList<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
@@ -96,6 +97,22 @@ public final class ChildJvm {
     public ChildJvm jvmOption(String option) {
         jvmOptions.add(option);
         return this;
+    }
+
+    /**
+     * Runs {@code --module-path path -m module/mainClass} instead of the class path.
+     *
+     * @param modulePath where the module is
+     * @param moduleName the module's name
+     * @param main the main class in it
+     * @return a child JVM running the module with the agent
+     */
+    public static ChildJvm module(Path modulePath, String moduleName, String main) {
+        ChildJvm c = new ChildJvm(main);
+        c.classpath.clear();
+        c.classpath.add(modulePath.toString());
+        c.module = moduleName;
+        return c;
     }
 
     /** @return this, with an environment variable */
@@ -158,9 +175,16 @@ public final class ChildJvm {
             }
             command.add("-Xshare:auto");
             command.addAll(jvmOptions);
-            command.add("-cp");
-            command.add(String.join(File.pathSeparator, classpath));
-            command.add(mainClass);
+            if (module == null) {
+                command.add("-cp");
+                command.add(String.join(File.pathSeparator, classpath));
+                command.add(mainClass);
+            } else {
+                command.add("--module-path");
+                command.add(String.join(File.pathSeparator, classpath));
+                command.add("-m");
+                command.add(module + "/" + mainClass);
+            }
             command.addAll(args);
 
             ProcessBuilder pb = new ProcessBuilder(command);

@@ -14,11 +14,19 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ConversationAccounting {
 
+    /** The most conversations tracked at once; past it the least recently used are dropped. */
+    static final long MAX_CONVERSATIONS = 100_000;
+
     private final Cache<String, Totals> conversations;
 
     /** @param idle how long a conversation is kept after its last call */
     public ConversationAccounting(Duration idle) {
-        this.conversations = Caffeine.newBuilder().expireAfterAccess(idle).build();
+        this.conversations = Caffeine.newBuilder()
+                .expireAfterAccess(idle)
+                .maximumSize(MAX_CONVERSATIONS)
+                // Maintenance runs on the calling threads, never on the application's common pool.
+                .executor(Runnable::run)
+                .build();
     }
 
     /**
@@ -53,7 +61,8 @@ public final class ConversationAccounting {
      * @return its snapshot, or {@code null} when unknown
      */
     public ConversationStatistics snapshot(String conversationId) {
-        Totals t = conversations.getIfPresent(conversationId);
+        // Reading statistics is not activity: it must not keep an idle conversation alive.
+        Totals t = conversations.policy().getIfPresentQuietly(conversationId);
         if (t == null) {
             return null;
         }

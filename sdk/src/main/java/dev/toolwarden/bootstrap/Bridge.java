@@ -1,16 +1,17 @@
 package dev.toolwarden.bootstrap;
 
 /**
- * The static entry points that woven code calls. This class is on the bootstrap class path when
- * the agent runs, so that code in any class loader can reach it; it holds the runtime that the
- * agent installs and forwards to it.
+ * Holds the runtime the agent installs, for the public API. With the agent running this class is
+ * on the bootstrap class path, so the application's {@link dev.toolwarden.Toolwarden} (from the
+ * agent jar, or from its own SDK jar through parent-first delegation) finds the agent's runtime.
+ * Woven code does not come here: it calls the agent jar's own {@code Dispatch}, which no SDK jar
+ * contains and which therefore always resolves to the bootstrap copy.
  *
- * <p>Not for application use. Every method here is called from advice and never throws.
+ * <p>Not for application use.
  */
 public final class Bridge {
 
-    // Written once by the agent before it installs its transformer; volatile so that a thread that
-    // runs woven code for the first time sees it without further synchronisation.
+    // Written once by the agent before it installs its transformer.
     private static volatile RuntimeBridge runtime;
 
     private Bridge() {
@@ -33,45 +34,5 @@ public final class Bridge {
     /** @return the installed runtime, or {@code null} when no agent is running */
     public static RuntimeBridge runtime() {
         return runtime;
-    }
-
-    /**
-     * Called on entry of a woven method.
-     *
-     * @param method the method's id
-     * @param conversation the {@code @ConversationId} argument, or {@code null}
-     * @return the call's context for {@link #exit}, or {@code null}
-     */
-    public static Object enter(int method, Object conversation) {
-        RuntimeBridge r = runtime;
-        return r == null ? null : r.enter(method, conversation, null);
-    }
-
-    /**
-     * Called on entry of a woven method whose events record argument values.
-     *
-     * @param method the method's id
-     * @param conversation the {@code @ConversationId} argument, or {@code null}
-     * @param arguments the call's arguments
-     * @return the call's context for {@link #exit}, or {@code null}
-     */
-    public static Object enter(int method, Object conversation, Object[] arguments) {
-        RuntimeBridge r = runtime;
-        return r == null ? null : r.enter(method, conversation, arguments);
-    }
-
-    /**
-     * Called on exit of a woven method, normal or exceptional.
-     *
-     * @param context what {@code enter} returned
-     * @param thrown what the body threw, or {@code null}
-     */
-    public static void exit(Object context, Throwable thrown) {
-        if (context != null) {
-            RuntimeBridge r = runtime;
-            if (r != null) {
-                r.exit(context, thrown);
-            }
-        }
     }
 }

@@ -10,6 +10,10 @@ import java.util.Arrays;
  * Turns a call's arguments into the text an event records, as {@code toolwarden.jfr.arguments}
  * says: digests that let equal arguments be matched without revealing them, or the values
  * themselves, shortened.
+ *
+ * <p>Digests are unsalted, so that equal values match across JVMs and recordings; a value with
+ * little entropy (a user id, a short word) can be found by trying candidates. For such data,
+ * record nothing ({@code none}, the default).
  */
 public final class ArgumentText {
 
@@ -32,7 +36,13 @@ public final class ArgumentText {
             if (i > 0) {
                 sb.append(", ");
             }
-            String text = text(arguments[i]);
+            String text;
+            try {
+                text = text(arguments[i]);
+            } catch (RuntimeException | StackOverflowError e) {
+                // The argument's own toString failed: say so rather than lose the event.
+                text = "<" + arguments[i].getClass().getName() + ": toString failed with " + e.getClass().getName() + ">";
+            }
             sb.append(mode == ArgumentRecording.HASH ? digest(text) : shorten(text));
         }
         return sb.append(']').toString();

@@ -11,6 +11,8 @@ final class CallStack {
 
     private ExecutionContext[] frames = new ExecutionContext[8];
     private int depth;
+    /** Set while Toolwarden runs application code (toString of an argument): woven calls then pass unaccounted. */
+    boolean busy;
 
     ExecutionContext current() {
         return depth == 0 ? null : frames[depth - 1];
@@ -26,12 +28,14 @@ final class CallStack {
         return false;
     }
 
-    /** @return a context for a new innermost call, or {@code null} past {@link #MAX_DEPTH} */
+    /** @return whether {@link #MAX_DEPTH} calls are open, so that no more can be accounted */
+    boolean isFull() {
+        return depth >= MAX_DEPTH;
+    }
+
+    /** @return a context for a new innermost call; check {@link #isFull()} first */
     ExecutionContext push() {
         if (depth == frames.length) {
-            if (depth == MAX_DEPTH) {
-                return null;
-            }
             frames = java.util.Arrays.copyOf(frames, Math.min(depth * 2, MAX_DEPTH));
         }
         ExecutionContext c = frames[depth];
@@ -43,8 +47,14 @@ final class CallStack {
         return c;
     }
 
-    /** Ends {@code c} and anything above it that was left open. */
+    /**
+     * Ends {@code c} and anything above it that was left open (an exit that never ran), dropping their
+     * references so that nothing of the application stays reachable from this thread.
+     */
     void pop(ExecutionContext c) {
+        for (int i = depth - 1; i > c.index; i--) {
+            frames[i].clear();
+        }
         depth = c.index;
     }
 }

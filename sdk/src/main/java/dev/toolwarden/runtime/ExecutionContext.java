@@ -22,12 +22,16 @@ final class ExecutionContext {
         this.index = index;
     }
 
-    /** Drops references so that a reused context keeps nothing of the application alive. */
+    /** Ends this call: drops its references, so that a reused context keeps nothing of the application alive. */
     void release() {
+        clear();
+        stack.pop(this);
+    }
+
+    void clear() {
         method = null;
         conversation = null;
         event = null;
         arguments = null;
-        stack.pop(this);
     }
 }

@@ -4,14 +4,27 @@ import java.util.Arrays;
 
 /**
  * Woven methods by the id the agent compiled into their advice. Registration happens at weave time
- * under a lock; lookups on every call read a volatile array with no lock.
+ * under a lock; lookups on every call read a volatile array with no lock. A method woven again (its
+ * class retransformed, or loaded again by another class loader) gets the id it had, so the
+ * registry grows with the number of distinct methods, not of weavings.
  */
 final class MethodRegistry {
 
     private volatile WovenMethod[] methods = new WovenMethod[64];
+    private final java.util.Map<MethodDescriptor, Integer> ids = new java.util.HashMap<>();
     private int size;
 
-    synchronized int add(WovenMethod m) {
+    synchronized int idOf(MethodDescriptor descriptor, java.util.function.Function<MethodDescriptor, WovenMethod> create) {
+        Integer known = ids.get(descriptor);
+        if (known != null) {
+            return known;
+        }
+        int id = add(create.apply(descriptor));
+        ids.put(descriptor, id);
+        return id;
+    }
+
+    private int add(WovenMethod m) {
         WovenMethod[] current = methods;
         if (size == current.length) {
             current = Arrays.copyOf(current, size * 2);

@@ -93,13 +93,14 @@ public final class ToolwardenRuntime implements RuntimeBridge {
      * @return the id its advice passes on every call
      */
     public int register(MethodDescriptor descriptor) {
-        ToolAggregate aggregate = aggregates.computeIfAbsent(descriptor.name(),
-                n -> new ToolAggregate(n, descriptor.kind()));
-        return methods.add(new WovenMethod(descriptor, aggregate, cpuSampleEvery));
+        return methods.idOf(descriptor, d -> new WovenMethod(d, aggregates.computeIfAbsent(d.name(),
+                n -> new ToolAggregate(n, d.kind())), cpuSampleEvery));
     }
 
     @Override
     public Object enter(int method, Object conversation, Object[] arguments) {
+        CallStack stack = null;
+        ExecutionContext c = null;
         try {
             if (fault == FaultInjection.ENTER) {
                 throw new IllegalStateException("injected failure on entry (toolwarden.debug.fail=enter)");
@@ -108,22 +109,24 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             if (m == null) {
                 return null;
             }
-            CallStack stack = STACKS.get();
+            stack = STACKS.get();
+            // Inside Toolwarden's own work (an argument's toString, say), woven calls are not accounted:
+            // they are Toolwarden's doing, not the application's, and must not recurse into it.
+            if (stack.busy || stack.isFull()) {
+                return null;
+            }
             ExecutionContext parent = stack.current();
             String parentConversation = parent == null ? null : parent.conversation;
-            String conv = conversation != null ? conversation.toString() : parentConversation;
+            String conv = conversation == null ? parentConversation : conversationId(stack, conversation);
+            // A call's resources count for its conversation unless an open call of the same conversation
+            // already includes them (the parent, or an ancestor when a nested call switched conversations).
+            boolean counts = conv != null && !conv.equals(parentConversation) && !stack.hasConversation(conv);
             ExecutionEvent event = null;
             if (PROBE.isEnabled()) {
                 event = new ExecutionEvent();
                 event.begin();
             }
-            // A call's resources count for its conversation unless an open call of the same conversation
-            // already includes them (the parent, or an ancestor when a nested call switched conversations).
-            boolean counts = conv != null && !conv.equals(parentConversation) && !stack.hasConversation(conv);
-            ExecutionContext c = stack.push();
-            if (c == null) {
-                return null;
-            }
+            c = stack.push();
             c.method = m;
             c.conversation = conv;
             c.countsForConversation = counts;
@@ -134,8 +137,31 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             c.startNanos = System.nanoTime();
             return c;
         } catch (Throwable t) {
+            if (c != null) {
+                // Never leave a half-entered frame behind: the next call on this thread would take it for its parent.
+                c.release();
+            }
+            if (stack != null) {
+                stack.busy = false;
+            }
             errors.record("accounting on entry", t);
             return null;
+        }
+    }
+
+    /** The text of a {@code @ConversationId} argument; application code runs for anything but a String. */
+    private String conversationId(CallStack stack, Object conversation) {
+        if (conversation instanceof String) {
+            return (String) conversation;
+        }
+        stack.busy = true;
+        try {
+            return String.valueOf(conversation);
+        } catch (RuntimeException e) {
+            errors.record("reading a @ConversationId argument of type " + conversation.getClass().getName(), e);
+            return null;
+        } finally {
+            stack.busy = false;
         }
     }
 
@@ -171,8 +197,16 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                     event.cpuTime = cpu == UNKNOWN ? ExecutionEvent.UNKNOWN : cpu;
                     event.allocated = allocated == UNKNOWN ? ExecutionEvent.UNKNOWN : allocated;
                     event.conversationId = c.conversation;
-                    event.error = thrown == null ? null : errorText(thrown);
-                    event.arguments = ArgumentText.of(argumentRecording, c.arguments);
+                    if (thrown != null || c.arguments != null) {
+                        // Both may run application code (getMessage, toString): not accounted, not re-entered.
+                        c.stack.busy = true;
+                        try {
+                            event.error = thrown == null ? null : errorText(thrown);
+                            event.arguments = ArgumentText.of(argumentRecording, c.arguments);
+                        } finally {
+                            c.stack.busy = false;
+                        }
+                    }
                     event.commit();
                 }
             }

@@ -475,4 +475,56 @@ class ToolwardenRuntimeTest {
         assertEquals(0, r.internalErrors());
         assertFalse(log().contains("internal error"), log());
     }
+
+    @Test
+    void aFrameWhoseExitNeverRanLeavesNothingForTheNextCallOnTheThread() {
+        ToolwardenRuntime r = runtime();
+        int outer = chat(r, "abandon-outer");
+        int inner = tool(r, "abandon-inner");
+        int later = tool(r, "abandon-later");
+        Object o = r.enter(outer, "conv-abandoned", null);
+        assertNotNull(r.enter(inner, null, null), "entered, and its exit never runs");
+        r.exit(o, null);
+        r.exit(r.enter(later, null, null), null);
+        assertEquals(1, r.conversation("conv-abandoned").calls(), "the later call is not the abandoned one's child");
+        assertEquals(1, statistics(r, "abandon-later").calls());
+    }
+
+    @Test
+    void wovenCallsMadeWhileToolwardenReadsAnArgumentAreNotAccounted() {
+        ToolwardenRuntime r = runtime();
+        int handle = tool(r, "reentrant-handle");
+        int describe = tool(r, "reentrant-toString");
+        Object ticket = new Object() {
+            @Override
+            public String toString() {
+                // As if toString were woven itself (a broad method pattern): it must not recurse into accounting.
+                r.exit(r.enter(describe, null, null), null);
+                return "ticket-1";
+            }
+        };
+        call(r, handle, ticket, null);
+        assertEquals(1, statistics(r, "reentrant-handle").calls());
+        assertTrue(r.statistics().stream().noneMatch(s -> s.name().equals("reentrant-toString")), r.statistics()::toString);
+        assertEquals(1, r.conversation("ticket-1").calls());
+        ticket.toString();
+        assertEquals(1, statistics(r, "reentrant-toString").calls(), "called by the application, it is accounted");
+    }
+
+    @Test
+    void aConversationArgumentWhoseToStringThrowsLeavesTheCallAccountedWithoutAConversation() {
+        ToolwardenRuntime r = runtime();
+        int handle = tool(r, "throwing-conversation");
+        Object broken = new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException("no id yet");
+            }
+        };
+        call(r, handle, broken, null);
+        call(r, handle, broken, null);
+        assertEquals(2, statistics(r, "throwing-conversation").calls());
+        assertEquals(2, r.internalErrors());
+        assertEquals(1, count(log(), "reading a @ConversationId argument"), log());
+    }
 }

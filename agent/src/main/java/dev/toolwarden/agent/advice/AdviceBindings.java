@@ -22,6 +22,7 @@ public final class AdviceBindings {
 
     private final MethodSelector selector;
     private final ToolwardenRuntime runtime;
+    private final Advice advice;
 
     /**
      * @param selector decides what each method is
@@ -30,15 +31,18 @@ public final class AdviceBindings {
     public AdviceBindings(MethodSelector selector, ToolwardenRuntime runtime) {
         this.selector = selector;
         this.runtime = runtime;
+        // Built once: reading and parsing the advice class is the expensive part, and the bindings
+        // resolve per woven method anyway.
+        Class<?> adviceClass = runtime.recordsArguments() ? ExecutionAdvice.WithArguments.class : ExecutionAdvice.class;
+        this.advice = Advice.withCustomMapping()
+                .bind(new IdFactory())
+                .bind(new ConversationFactory())
+                .to(adviceClass);
     }
 
     /** @return the advice, for {@code builder.visit(advice.on(...))} */
     public Advice advice() {
-        Class<?> adviceClass = runtime.recordsArguments() ? ExecutionAdvice.WithArguments.class : ExecutionAdvice.class;
-        return Advice.withCustomMapping()
-                .bind(new IdFactory())
-                .bind(new ConversationFactory())
-                .to(adviceClass);
+        return advice;
     }
 
     private final class IdFactory implements OffsetMapping.Factory<MethodId> {

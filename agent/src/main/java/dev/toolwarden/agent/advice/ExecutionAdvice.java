@@ -1,11 +1,11 @@
 package dev.toolwarden.agent.advice;
 
-import dev.toolwarden.bootstrap.Bridge;
+import dev.toolwarden.bootstrap.Dispatch;
 import net.bytebuddy.asm.Advice;
 
 /**
  * The code woven around every tool and chat handler. Byte Buddy copies these method bodies into
- * the woven method, so they may refer only to classes every class loader sees (the bridge), and
+ * the woven method, so they may refer only to classes every class loader sees ({@code Dispatch}), and
  * they do nothing but call it: all logic, and all its failures, stay in the runtime.
  */
 public final class ExecutionAdvice {
@@ -22,7 +22,7 @@ public final class ExecutionAdvice {
      */
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static Object enter(@MethodId int method, @ConversationArgument Object conversation) {
-        return Bridge.enter(method, conversation);
+        return Dispatch.enter(method, conversation);
     }
 
     /**
@@ -33,7 +33,7 @@ public final class ExecutionAdvice {
      */
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void exit(@Advice.Enter Object context, @Advice.Thrown Throwable thrown) {
-        Bridge.exit(context, thrown);
+        Dispatch.exit(context, thrown);
     }
 
     /** The same, for {@code toolwarden.jfr.arguments=hash|full}: also passes the arguments. */
@@ -53,7 +53,7 @@ public final class ExecutionAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static Object enter(@MethodId int method, @ConversationArgument Object conversation,
                 @Advice.AllArguments Object[] arguments) {
-            return Bridge.enter(method, conversation, arguments);
+            return Dispatch.enter(method, conversation, arguments);
         }
 
         /**
@@ -64,7 +64,7 @@ public final class ExecutionAdvice {
          */
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         public static void exit(@Advice.Enter Object context, @Advice.Thrown Throwable thrown) {
-            Bridge.exit(context, thrown);
+            Dispatch.exit(context, thrown);
         }
     }
 }

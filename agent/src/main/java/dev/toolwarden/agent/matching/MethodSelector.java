@@ -197,7 +197,7 @@ public final class MethodSelector {
         Duration ttl = null;
         AnnotationDescription cached = annotation(method, CACHED);
         if (cached != null) {
-            category = stringValue(cached, "category");
+            category = stringValue(cached, "category").trim().toLowerCase(java.util.Locale.ROOT);
             if (category.isEmpty()) {
                 category = "response_cache";
             }
@@ -259,7 +259,7 @@ public final class MethodSelector {
             boolean sameParams = cp.equals(params);
             boolean withThrowable = cp.size() == params.size() + 1 && cp.subList(0, params.size()).equals(params)
                     // The reason passed is a ToolTimeoutException or ResourceExhaustedException (or what the body threw).
-                    && cp.get(params.size()).isAssignableFrom(RuntimeException.class);
+                    && takesRuntimeExceptions(cp.get(params.size()));
             if (!sameParams && !withThrowable) {
                 problem = "its parameters differ";
                 continue;
@@ -280,6 +280,15 @@ public final class MethodSelector {
                 + target + describeParams(params) + " or " + target + describeParams(params) + " with a trailing "
                 + "Throwable (or Exception, RuntimeException), returning " + returnType.getSimpleName() + "; calls get no fallback");
         return null;
+    }
+
+    private static boolean takesRuntimeExceptions(TypeDescription parameter) {
+        try {
+            return parameter.isAssignableFrom(RuntimeException.class);
+        } catch (RuntimeException e) {
+            // A type the pool cannot resolve cannot be judged; it is not a fallback we can call.
+            return false;
+        }
     }
 
     private static boolean returns(TypeDescription candidate, TypeDescription wanted) {

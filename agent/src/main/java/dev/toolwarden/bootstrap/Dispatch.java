@@ -1,0 +1,68 @@
+package dev.toolwarden.bootstrap;
+
+/**
+ * The static entry points that woven code calls. Only the agent jar contains this class, and the
+ * agent puts the jar on the bootstrap class path, so woven code in any class loader resolves this
+ * one copy, even in a child-first loader whose application ships the SDK jar (and with it another
+ * copy of {@link Bridge}).
+ *
+ * <p>Not for application use. Every method here is called from advice and never throws.
+ */
+public final class Dispatch {
+
+    // Written once by the agent before it installs its transformer; volatile so that a thread that
+    // runs woven code for the first time sees it without further synchronisation.
+    private static volatile RuntimeBridge runtime;
+
+    private Dispatch() {
+    }
+
+    /**
+     * Installs the runtime that woven calls report to. Called once by the agent.
+     *
+     * @param installed the runtime
+     */
+    public static void install(RuntimeBridge installed) {
+        runtime = installed;
+    }
+
+    /**
+     * Called on entry of a woven method.
+     *
+     * @param method the method's id
+     * @param conversation the {@code @ConversationId} argument, or {@code null}
+     * @return the call's context for {@link #exit}, or {@code null}
+     */
+    public static Object enter(int method, Object conversation) {
+        RuntimeBridge r = runtime;
+        return r == null ? null : r.enter(method, conversation, null);
+    }
+
+    /**
+     * Called on entry of a woven method whose events record argument values.
+     *
+     * @param method the method's id
+     * @param conversation the {@code @ConversationId} argument, or {@code null}
+     * @param arguments the call's arguments
+     * @return the call's context for {@link #exit}, or {@code null}
+     */
+    public static Object enter(int method, Object conversation, Object[] arguments) {
+        RuntimeBridge r = runtime;
+        return r == null ? null : r.enter(method, conversation, arguments);
+    }
+
+    /**
+     * Called on exit of a woven method, normal or exceptional.
+     *
+     * @param context what {@code enter} returned
+     * @param thrown what the body threw, or {@code null}
+     */
+    public static void exit(Object context, Throwable thrown) {
+        if (context != null) {
+            RuntimeBridge r = runtime;
+            if (r != null) {
+                r.exit(context, thrown);
+            }
+        }
+    }
+}
