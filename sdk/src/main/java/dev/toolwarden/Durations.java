@@ -92,8 +92,10 @@ public final class Durations {
     }
 
     /**
-     * Formats a duration in the short form that {@link #parse} reads back, choosing the largest
-     * unit that represents it exactly ({@code 1500ms}, {@code 30s}, {@code 10m}).
+     * Formats a duration in the short form, choosing the largest unit that represents it exactly
+     * ({@code 1500ms}, {@code 30s}, {@code 10m}); {@link #parse} reads these back. Durations with a
+     * part below the millisecond are shown for people, such as {@code 1.500ms}, and are not
+     * meant to be parsed.
      *
      * @param d the duration
      * @return the short form

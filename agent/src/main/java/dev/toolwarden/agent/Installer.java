@@ -128,7 +128,8 @@ public final class Installer {
         }
     }
 
-    static String version() {
+    /** @return the agent's version, from the build */
+    public static String version() {
         try (InputStream in = Installer.class.getResourceAsStream("version.properties")) {
             Properties p = new Properties();
             if (in != null) {

@@ -1,9 +1,7 @@
 package dev.toolwarden.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
+import dev.toolwarden.agent.Installer;
 import java.io.PrintStream;
-import java.util.Properties;
 
 /**
  * {@code java -jar toolwarden-agent.jar VERB}: the command line. Exit status 0 on success, 2 for a
@@ -27,7 +25,7 @@ public final class CommandLine {
         switch (args[0]) {
             case "--version":
             case "version":
-                out.println("toolwarden " + version());
+                out.println("toolwarden " + Installer.version());
                 return 0;
             case "report":
             case "attach":
@@ -45,17 +43,5 @@ public final class CommandLine {
                 + "  --version    the agent's version\n"
                 + "As an agent: java -javaagent:toolwarden-agent.jar[=key=value,...] -jar app.jar\n"
                 + "Configuration keys: see README.md (toolwarden.* system properties, TOOLWARDEN_* variables).\n";
-    }
-
-    static String version() {
-        try (InputStream in = CommandLine.class.getResourceAsStream("/dev/toolwarden/agent/version.properties")) {
-            Properties p = new Properties();
-            if (in != null) {
-                p.load(in);
-            }
-            return p.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 }
