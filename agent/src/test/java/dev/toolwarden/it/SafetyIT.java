@@ -46,6 +46,21 @@ class SafetyIT {
     }
 
     @Test
+    void aClassThatCannotBeWovenIsLoadedUnchangedAndTheErrorIsReportedOncePerClass() {
+        ChildResult plain = ChildJvm.app(ToolShapes.class).withoutAgent().run();
+        ChildResult r = ChildJvm.app(ToolShapes.class).agentArguments("debug.fail=weave").expectingAgentErrors().run();
+        assertEquals(0, r.exitCode(), r::describe);
+        for (String key : SHAPE_RESULTS) {
+            assertEquals(plain.values().get(key), r.values().get(key), key);
+        }
+        assertEquals("", r.values().get("tools"), "nothing was woven");
+        List<String> errors = r.agentErrors();
+        assertTrue(errors.stream().anyMatch(l -> l.contains("weaving com.example.apps.ToolShapes (left unwoven)")
+                && l.contains("injected failure while weaving")), r::describe);
+        assertEquals(errors.size(), errors.stream().distinct().count(), "each class once: " + errors);
+    }
+
+    @Test
     void theApplicationCanLoadOnlyTheApiAndTheBridgeFromTheAgent() {
         ChildResult r = ChildJvm.app(VisibilityProbe.class).run();
         Map<String, String> v = r.values();

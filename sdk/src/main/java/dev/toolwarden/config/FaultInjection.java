@@ -12,13 +12,15 @@ public enum FaultInjection {
     /** Every call's accounting fails on entry. */
     ENTER,
     /** Every call's accounting fails on exit. */
-    EXIT;
+    EXIT,
+    /** Weaving fails for every class, which is then loaded unchanged. */
+    WEAVE;
 
     static FaultInjection parse(String text) {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("is not one of none, enter, exit");
+            throw new IllegalArgumentException("is not one of none, enter, exit, weave");
         }
     }
 }

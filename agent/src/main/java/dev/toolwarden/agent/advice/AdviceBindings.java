@@ -2,6 +2,8 @@ package dev.toolwarden.agent.advice;
 
 import dev.toolwarden.agent.matching.MethodSelector;
 import dev.toolwarden.agent.matching.Selection;
+import dev.toolwarden.config.FaultInjection;
+import dev.toolwarden.config.Keys;
 import dev.toolwarden.runtime.ToolwardenRuntime;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.Advice.OffsetMapping;
@@ -55,6 +57,9 @@ public final class AdviceBindings {
         public OffsetMapping make(ParameterDescription.InDefinedShape target,
                 AnnotationDescription.Loadable<MethodId> annotation, AdviceType adviceType) {
             return (instrumentedType, instrumentedMethod, assigner, argumentHandler, sort) -> {
+                if (runtime.configuration().get(Keys.DEBUG_FAIL) == FaultInjection.WEAVE) {
+                    throw new IllegalStateException("injected failure while weaving (toolwarden.debug.fail=weave)");
+                }
                 Selection s = selector.select(instrumentedType, instrumentedMethod);
                 int id = s == null ? -1 : runtime.register(s.descriptor());
                 return new OffsetMapping.Target.ForStackManipulation(IntegerConstant.forValue(id));
