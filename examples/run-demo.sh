@@ -3,7 +3,7 @@
 # recording with the JDK's own jfr tool. Run from anywhere: ./examples/run-demo.sh [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B -DskipTests package
+mvn -q -B -Dstyle.color=never -DskipTests package
 recording=examples/target/demo.jfr
 rm -f "$recording"
 java -javaagent:agent/target/toolwarden-agent.jar=jfr.record="$recording" \
@@ -11,4 +11,6 @@ java -javaagent:agent/target/toolwarden-agent.jar=jfr.record="$recording" \
 echo
 echo "Recording: $recording"
 jfr summary "$recording" | grep -E 'Event Type|=====|toolwarden\.' || true
-echo "Inspect it with: jfr print --events toolwarden.Execution $recording"
+java -jar agent/target/toolwarden-agent.jar report "$recording" --format html --out examples/target/demo-report.html
+echo "Inspect it with: java -jar agent/target/toolwarden-agent.jar report $recording"
+echo "             or: jfr print --events toolwarden.Execution $recording"

@@ -7,6 +7,7 @@ import dev.toolwarden.bootstrap.Bridge;
 import dev.toolwarden.bootstrap.Dispatch;
 import dev.toolwarden.config.Configuration;
 import dev.toolwarden.config.Keys;
+import dev.toolwarden.jmx.JmxExporter;
 import dev.toolwarden.log.Log;
 import dev.toolwarden.runtime.ToolwardenRuntime;
 import java.io.File;
@@ -15,6 +16,7 @@ import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.Properties;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -97,6 +99,9 @@ public final class Installer {
         ClassPrefilter prefilter = new ClassPrefilter(config, selector.markerAnnotations());
         instrumentation.addTransformer(new WeavingTransformer(byteBuddy, prefilter, runtime.errors()), true);
 
+        if (config.get(Keys.JMX)) {
+            JmxExporter.start(runtime, runtime.housekeeping(), Duration.ofSeconds(1));
+        }
         Log.info("Toolwarden " + version() + " active" + (attached ? " (attached)" : "") + ": tools by "
                 + String.join(", ", selector.markerAnnotations().stream().sorted().toList())
                 + (selector.patterns().isEmpty() ? "" : " and " + selector.patterns().size() + " method pattern(s)")

@@ -43,6 +43,26 @@ public final class LatencyHistogram {
         return ((long) (SUB + sub) << (exponent - SUB_BITS)) + width / 2;
     }
 
+    /** The smallest value that falls in bucket {@code index}. */
+    static long lowerBound(int index) {
+        if (index < SUB) {
+            return index;
+        }
+        int exponent = index / SUB + SUB_BITS - 1;
+        int sub = index % SUB;
+        return (long) (SUB + sub) << (exponent - SUB_BITS);
+    }
+
+    /**
+     * Values in {@code [from, to)}.
+     *
+     * @param from lower bound, in nanoseconds
+     * @param to upper bound, in nanoseconds
+     * @param count values
+     */
+    public record Bucket(long from, long to, long count) {
+    }
+
     /** @return a consistent-enough copy for computing percentiles */
     public Snapshot snapshot() {
         long[] copy = new long[BUCKETS];
@@ -67,6 +87,18 @@ public final class LatencyHistogram {
         /** @return values recorded */
         public long count() {
             return total;
+        }
+
+        /** @return the buckets that hold values, in order, each with its bounds in nanoseconds */
+        public java.util.List<Bucket> nonEmptyBuckets() {
+            java.util.List<Bucket> out = new java.util.ArrayList<>();
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] > 0) {
+                    out.add(new Bucket(lowerBound(i), i + 1 < counts.length ? lowerBound(i + 1) : Long.MAX_VALUE,
+                            counts[i]));
+                }
+            }
+            return out;
         }
 
         /**

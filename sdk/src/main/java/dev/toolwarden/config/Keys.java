@@ -94,6 +94,9 @@ public final class Keys {
     public static final Key<CpuAccounting> ACCOUNTING_CPU = add(new Key<>("toolwarden.accounting.cpu",
             CpuAccounting.ON, CpuAccounting::parse, CpuAccounting::toString,
             "on, off or 1/N: measure CPU time of every call, none, or one in N"));
+    /** {@code toolwarden.jmx}: publish MXBeans under the {@code dev.toolwarden} domain. */
+    public static final Key<Boolean> JMX = bool("toolwarden.jmx", true,
+            "publish statistics as MXBeans under the dev.toolwarden JMX domain");
     /** {@code toolwarden.log.level}: the lowest level of Toolwarden's own log lines. */
     public static final Key<Log.Level> LOG_LEVEL = add(new Key<>("toolwarden.log.level", Log.Level.INFO,
             Log::parseLevel, v -> v.name().toLowerCase(Locale.ROOT), "debug, info, warn, error or off"));

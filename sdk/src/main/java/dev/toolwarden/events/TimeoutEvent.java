@@ -46,6 +46,11 @@ public final class TimeoutEvent extends jdk.jfr.Event {
     @Timespan(Timespan.NANOSECONDS)
     public long elapsed;
 
+    /** The thread running the call (the event itself is written by the watchdog's thread). */
+    @Label("Call Thread")
+    @Description("The thread running the call")
+    public Thread callThread;
+
     /** Where the call was when the limit passed. */
     @Label("Stack")
     @Description("Where the call was when the limit passed")

@@ -46,6 +46,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     private final ArgumentRecording argumentRecording;
     private final FaultInjection fault;
     private final int cpuSampleEvery;
+    private volatile java.util.concurrent.ScheduledExecutorService housekeeping;
 
     /**
      * @param configuration the settings
@@ -239,6 +240,51 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         }
         out.sort((a, b) -> a.name().compareTo(b.name()));
         return out;
+    }
+
+    /**
+     * @param name a tool or chat handler name
+     * @return its aggregates, when it has had a call
+     */
+    public java.util.Optional<ToolStatistics> statistics(String name) {
+        ToolAggregate a = aggregates.get(name);
+        if (a == null) {
+            return java.util.Optional.empty();
+        }
+        ToolStatistics s = a.snapshot();
+        return s.calls() == 0 ? java.util.Optional.empty() : java.util.Optional.of(s);
+    }
+
+    /** @return conversations currently tracked */
+    public long conversationCount() {
+        return conversations.size();
+    }
+
+    /**
+     * The runtime's one background thread, for work that must not run on the application's threads
+     * (publishing MBeans now; sampling and cache maintenance as those components arrive). Created
+     * on first use; a daemon, so it never keeps the JVM alive.
+     *
+     * @return the scheduler
+     */
+    public java.util.concurrent.ScheduledExecutorService housekeeping() {
+        java.util.concurrent.ScheduledExecutorService h = housekeeping;
+        if (h == null) {
+            synchronized (this) {
+                h = housekeeping;
+                if (h == null) {
+                    java.util.concurrent.ScheduledThreadPoolExecutor e = new java.util.concurrent.ScheduledThreadPoolExecutor(
+                            1, r -> {
+                                Thread t = new Thread(r, "toolwarden-housekeeping");
+                                t.setDaemon(true);
+                                return t;
+                            });
+                    e.setRemoveOnCancelPolicy(true);
+                    housekeeping = h = e;
+                }
+            }
+        }
+        return h;
     }
 
     @Override

@@ -30,6 +30,7 @@ public final class ChatDemo {
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         ChatManager chat = new ChatManager(new ToolOrchestrator(new Tools()));
+        LiveAlerts live = LiveAlerts.start();
         int messages = 0;
         for (int round = 0; round < rounds; round++) {
             for (int u = 0; u < USERS.length; u++) {
@@ -47,6 +48,8 @@ public final class ChatDemo {
                 }
             }
         }
+        live.awaitFailures(Toolwarden.statistics().stream().mapToLong(ToolStatistics::errors).sum());
+        live.close();
         System.out.println();
         System.out.println("Handled " + messages + " messages in " + chat.historySizes().size() + " conversations.");
         printSummary(chat);

@@ -38,6 +38,9 @@ class ChatDemoIT {
         assertTrue(out.contains("Handled 18 messages"), out);
         assertTrue(out.contains("Toolwarden summary"), out);
         assertTrue(!out.contains("[toolwarden] error"), out);
+        // The calculator's division by zero, printed live as it happened, once per failed call.
+        long live = out.lines().filter(l -> l.contains("[live] calculator failed (ERROR: java.lang.ArithmeticException)"))
+                .count();
 
         // The summary's call counts, per tool, as printed.
         Map<String, Long> printed = new HashMap<>();
@@ -49,6 +52,10 @@ class ChatDemoIT {
         long toolCalls = printed.getOrDefault("calculator", 0L) + printed.getOrDefault("web_search", 0L)
                 + printed.getOrDefault("weather", 0L);
         assertEquals(18L, toolCalls, "one tool call per message: " + out);
+        Matcher errors = Pattern.compile("(?m)^calculator\\s+TOOL\\s+\\d+\\s+(\\d+)").matcher(out);
+        assertTrue(errors.find(), out);
+        assertEquals(Long.parseLong(errors.group(1)), live, "every failure was printed live: " + out);
+        assertTrue(live > 0, out);
 
         // Every call is an Execution event in the recording.
         Map<String, Long> recorded = new HashMap<>();

@@ -1,0 +1,406 @@
+package dev.toolwarden.report;
+
+import dev.toolwarden.accounting.LatencyHistogram;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Reads recordings into a {@link Report}, one event at a time: memory grows with the number of
+ * tools, pools and seconds recorded, never with the number of events, so a recording of millions
+ * of calls is read in one pass. Several recordings (of several JVMs) are merged.
+ */
+public final class RecordingReader {
+
+    /** How many of the slowest calls the report lists. */
+    static final int SLOWEST = 10;
+    /** At most this many points in the charts over time. */
+    static final int MAX_BUCKETS = 120;
+    private static final int MAX_ALERTS = 10_000;
+    private static final int MAX_SOFT_TIMEOUTS = 100_000;
+    private static final long UNKNOWN = Long.MIN_VALUE;
+
+    private final Map<String, ToolTotals> tools = new HashMap<>();
+    private final Map<String, long[]> timeouts = new HashMap<>();
+    private final Map<String, Report.CacheSummary> caches = new LinkedHashMap<>();
+    private final List<Report.Alert> alerts = new ArrayList<>();
+    private final PriorityQueue<Call> slowest = new PriorityQueue<>(Comparator.comparingLong(c -> c.duration));
+    private final List<SoftTimeout> softTimeouts = new ArrayList<>();
+    private final Map<String, PoolTotals> pools = new LinkedHashMap<>();
+    private final TreeMap<Long, long[]> perSecond = new TreeMap<>();
+    private final TreeMap<Long, double[]> resourcesPerSecond = new TreeMap<>();
+    private SystemTotals system;
+    private Instant start;
+    private Instant end;
+    private long events;
+    private long toolwardenEvents;
+
+    private RecordingReader() {
+    }
+
+    /**
+     * @param files recordings, of one JVM or several
+     * @return what they hold
+     * @throws ReportException when a file is missing or is not a whole JFR recording
+     */
+    public static Report read(List<Path> files) throws ReportException {
+        RecordingReader reader = new RecordingReader();
+        for (Path file : files) {
+            reader.readFile(file);
+        }
+        return reader.report(files);
+    }
+
+    private void readFile(Path file) throws ReportException {
+        if (!Files.isRegularFile(file)) {
+            throw new ReportException(file + ": " + (Files.exists(file) ? "not a file" : "no such file"));
+        }
+        // Cache statistics are totals since the JVM started: the last sample of each file counts.
+        Map<String, Report.CacheSummary> lastCacheSamples = new HashMap<>();
+        try (RecordingFile recording = new RecordingFile(file)) {
+            while (recording.hasMoreEvents()) {
+                RecordedEvent e = recording.readEvent();
+                accept(e, lastCacheSamples);
+            }
+        } catch (NoSuchFileException e) {
+            throw new ReportException(file + ": no such file");
+        } catch (EOFException e) {
+            throw new ReportException(file + ": the recording is cut short (it ends in the middle of its data)");
+        } catch (IOException | RuntimeException e) {
+            throw new ReportException(file + ": not a readable JFR recording (" + oneLine(e) + ")");
+        }
+        lastCacheSamples.values().forEach(c -> caches.merge(c.category(), c, (a, b) -> new Report.CacheSummary(
+                a.category(), a.size() + b.size(), a.hits() + b.hits(), a.misses() + b.misses(),
+                a.evictions() + b.evictions())));
+    }
+
+    private void accept(RecordedEvent e, Map<String, Report.CacheSummary> lastCacheSamples) {
+        events++;
+        String type = e.getEventType().getName();
+        if (!type.startsWith("toolwarden.")) {
+            return;
+        }
+        toolwardenEvents++;
+        Instant time = e.getStartTime();
+        if (start == null || time.isBefore(start)) {
+            start = time;
+        }
+        Instant finish = e.getEndTime();
+        if (end == null || finish.isAfter(end)) {
+            end = finish;
+        }
+        switch (type) {
+            case "toolwarden.Execution":
+                execution(e);
+                break;
+            case "toolwarden.Timeout":
+                timeout(e);
+                break;
+            case "toolwarden.ResourceAlert":
+                if (alerts.size() < MAX_ALERTS) {
+                    alerts.add(new Report.Alert(time, string(e, "resource"), string(e, "level"), number(e, "value"),
+                            number(e, "threshold"), string(e, "subject"), e.hasField("cleared") && e.getBoolean("cleared")));
+                }
+                break;
+            case "toolwarden.SystemResources":
+                systemSample(e);
+                break;
+            case "toolwarden.ConnectionPool":
+                pools.computeIfAbsent(string(e, "pool"), PoolTotals::new).add(e);
+                break;
+            case "toolwarden.CacheStatistics":
+                String category = string(e, "category");
+                lastCacheSamples.put(category, new Report.CacheSummary(category, whole(e, "size"), whole(e, "hits"),
+                        whole(e, "misses"), whole(e, "evictions")));
+                break;
+            default:
+                // toolwarden.ConversationMemory and events of later versions: counted, not summarised.
+                break;
+        }
+    }
+
+    private void execution(RecordedEvent e) {
+        String name = string(e, "name");
+        ToolTotals t = tools.computeIfAbsent(name, n -> new ToolTotals(n, string(e, "kind")));
+        long duration = e.getDuration().toNanos();
+        String outcome = string(e, "outcome");
+        t.add(duration, outcome, e.hasField("cacheHit") && e.getBoolean("cacheHit"), whole(e, "cpuTime"),
+                whole(e, "allocated"));
+        long[] second = perSecond.computeIfAbsent(e.getStartTime().getEpochSecond(), s -> new long[3]);
+        second[0]++;
+        if ("ERROR".equals(outcome)) {
+            second[1]++;
+        } else if ("TIMEOUT".equals(outcome)) {
+            second[2]++;
+        }
+        if (slowest.size() < SLOWEST || duration > slowest.peek().duration) {
+            RecordedThread thread = e.getThread();
+            slowest.add(new Call(e.getStartTime(), e.getEndTime(), name, duration, outcome, string(e, "conversationId"),
+                    thread == null ? -1 : thread.getJavaThreadId(), thread == null ? "" : thread.getJavaName()));
+            if (slowest.size() > SLOWEST) {
+                slowest.poll();
+            }
+        }
+    }
+
+    private void timeout(RecordedEvent e) {
+        String name = string(e, "name");
+        boolean hard = "HARD".equals(string(e, "level"));
+        timeouts.computeIfAbsent(name, n -> new long[2])[hard ? 1 : 0]++;
+        if (!hard && softTimeouts.size() < MAX_SOFT_TIMEOUTS && e.hasField("stack")) {
+            RecordedThread thread = e.hasField("callThread") ? e.getValue("callThread") : null;
+            softTimeouts.add(new SoftTimeout(name, thread == null ? -1 : thread.getJavaThreadId(), e.getStartTime(),
+                    string(e, "stack")));
+        }
+    }
+
+    private void systemSample(RecordedEvent e) {
+        double systemCpu = number(e, "systemCpu");
+        double processCpu = number(e, "processCpu");
+        long memoryUsed = whole(e, "memoryUsed");
+        long heapUsed = whole(e, "heapUsed");
+        if (system == null) {
+            system = new SystemTotals();
+        }
+        system.add(systemCpu, processCpu, memoryUsed, whole(e, "memoryTotal"), heapUsed, whole(e, "heapMax"));
+        double[] s = resourcesPerSecond.computeIfAbsent(e.getStartTime().getEpochSecond(),
+                k -> new double[] {-1, -1, -1, -1});
+        s[0] = Math.max(s[0], systemCpu);
+        s[1] = Math.max(s[1], processCpu);
+        s[2] = Math.max(s[2], heapUsed);
+        s[3] = Math.max(s[3], memoryUsed);
+    }
+
+    private Report report(List<Path> files) {
+        List<Report.ToolSummary> toolList = new ArrayList<>();
+        for (ToolTotals t : tools.values()) {
+            long[] to = timeouts.getOrDefault(t.name, new long[2]);
+            toolList.add(t.summary(to[0], to[1]));
+        }
+        // Tools that timed out but never finished a call in the recording still belong in the table.
+        timeouts.forEach((name, to) -> {
+            if (!tools.containsKey(name)) {
+                toolList.add(new ToolTotals(name, "TOOL").summary(to[0], to[1]));
+            }
+        });
+        toolList.sort(Comparator.comparingLong(Report.ToolSummary::calls).reversed()
+                .thenComparing(Report.ToolSummary::name));
+
+        List<Report.SlowCall> slow = new ArrayList<>();
+        for (Call c : slowest) {
+            slow.add(new Report.SlowCall(c.start, c.name, c.duration, c.outcome, c.conversationId, c.threadName,
+                    stackFor(c)));
+        }
+        slow.sort(Comparator.comparingLong(Report.SlowCall::duration).reversed());
+        alerts.sort(Comparator.comparing(Report.Alert::time));
+
+        long bucket = bucketSeconds();
+        List<Report.TimelineBucket> timeline = new ArrayList<>();
+        perSecond.forEach((second, counts) -> {
+            long b = Math.floorDiv(second, bucket) * bucket;
+            int last = timeline.size() - 1;
+            if (last >= 0 && timeline.get(last).start().getEpochSecond() == b) {
+                Report.TimelineBucket p = timeline.get(last);
+                timeline.set(last, new Report.TimelineBucket(p.start(), bucket, p.calls() + counts[0],
+                        p.errors() + counts[1], p.timeouts() + counts[2]));
+            } else {
+                timeline.add(new Report.TimelineBucket(Instant.ofEpochSecond(b), bucket, counts[0], counts[1], counts[2]));
+            }
+        });
+        List<Report.ResourceSample> resources = new ArrayList<>();
+        resourcesPerSecond.forEach((second, s) -> {
+            long b = Math.floorDiv(second, bucket) * bucket;
+            int last = resources.size() - 1;
+            if (last >= 0 && resources.get(last).time().getEpochSecond() == b) {
+                Report.ResourceSample p = resources.get(last);
+                resources.set(last, new Report.ResourceSample(p.time(), Math.max(p.systemCpu(), s[0]),
+                        Math.max(p.processCpu(), s[1]), Math.max(p.heapUsed(), (long) s[2]),
+                        Math.max(p.memoryUsed(), (long) s[3])));
+            } else {
+                resources.add(new Report.ResourceSample(Instant.ofEpochSecond(b), s[0], s[1], (long) s[2], (long) s[3]));
+            }
+        });
+        List<Report.PoolSummary> poolList = new ArrayList<>();
+        pools.values().forEach(p -> poolList.add(new Report.PoolSummary(p.name, p.max, p.peakActive, p.peakWaiting,
+                p.samples)));
+        List<String> sources = new ArrayList<>();
+        files.forEach(f -> sources.add(f.toString()));
+        return new Report(List.copyOf(sources), start, end, events, toolwardenEvents, List.copyOf(toolList),
+                List.copyOf(caches.values()), List.copyOf(alerts), List.copyOf(slow), List.copyOf(poolList),
+                system == null ? null : system.summary(), List.copyOf(timeline), List.copyOf(resources));
+    }
+
+    /** Buckets of whole "nice" seconds, so that the span fits in {@link #MAX_BUCKETS} of them. */
+    private long bucketSeconds() {
+        long first = Math.min(perSecond.isEmpty() ? Long.MAX_VALUE : perSecond.firstKey(),
+                resourcesPerSecond.isEmpty() ? Long.MAX_VALUE : resourcesPerSecond.firstKey());
+        long last = Math.max(perSecond.isEmpty() ? Long.MIN_VALUE : perSecond.lastKey(),
+                resourcesPerSecond.isEmpty() ? Long.MIN_VALUE : resourcesPerSecond.lastKey());
+        if (first > last) {
+            return 1;
+        }
+        long needed = (last - first + 1 + MAX_BUCKETS - 1) / MAX_BUCKETS;
+        for (long nice : new long[] {1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200}) {
+            if (nice >= needed) {
+                return nice;
+            }
+        }
+        return (needed + 86399) / 86400 * 86400;
+    }
+
+    private String stackFor(Call c) {
+        for (SoftTimeout t : softTimeouts) {
+            if (t.name.equals(c.name) && (t.threadId < 0 || t.threadId == c.threadId)
+                    && !t.time.isBefore(c.start) && !t.time.isAfter(c.end)) {
+                return t.stack;
+            }
+        }
+        return null;
+    }
+
+    private static String string(RecordedEvent e, String field) {
+        return e.hasField(field) ? e.getString(field) : null;
+    }
+
+    private static long whole(RecordedEvent e, String field) {
+        if (!e.hasField(field)) {
+            return -1;
+        }
+        long v = e.getLong(field);
+        return v == UNKNOWN ? -1 : v;
+    }
+
+    private static double number(RecordedEvent e, String field) {
+        return e.hasField(field) ? e.getDouble(field) : -1;
+    }
+
+    private static String oneLine(Exception e) {
+        String m = e.getMessage();
+        String text = e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        return text.replaceAll("\\s+", " ").trim();
+    }
+
+    /** A finished call, kept while it is among the slowest. */
+    private record Call(Instant start, Instant end, String name, long duration, String outcome, String conversationId,
+            long threadId, String threadName) {
+    }
+
+    private record SoftTimeout(String name, long threadId, Instant time, String stack) {
+    }
+
+    private static final class ToolTotals {
+        final String name;
+        final String kind;
+        final LatencyHistogram latency = new LatencyHistogram();
+        long calls;
+        long errors;
+        long rejected;
+        long fallbacks;
+        long cacheHits;
+        long totalNanos;
+        long max;
+        long cpu;
+        long cpuMeasured;
+        long allocated;
+        long allocatedMeasured;
+
+        ToolTotals(String name, String kind) {
+            this.name = name;
+            this.kind = kind == null ? "TOOL" : kind;
+        }
+
+        void add(long duration, String outcome, boolean cacheHit, long cpuTime, long allocatedBytes) {
+            calls++;
+            latency.record(duration);
+            totalNanos += duration;
+            max = Math.max(max, duration);
+            if ("ERROR".equals(outcome)) {
+                errors++;
+            } else if ("REJECTED".equals(outcome)) {
+                rejected++;
+            } else if ("FALLBACK".equals(outcome)) {
+                fallbacks++;
+            }
+            if (cacheHit) {
+                cacheHits++;
+            }
+            if (cpuTime >= 0) {
+                cpu += cpuTime;
+                cpuMeasured++;
+            }
+            if (allocatedBytes >= 0) {
+                allocated += allocatedBytes;
+                allocatedMeasured++;
+            }
+        }
+
+        Report.ToolSummary summary(long soft, long hard) {
+            LatencyHistogram.Snapshot h = latency.snapshot();
+            List<Report.LatencyBucket> buckets = new ArrayList<>();
+            for (LatencyHistogram.Bucket b : h.nonEmptyBuckets()) {
+                buckets.add(new Report.LatencyBucket(b.from(), b.to(), b.count()));
+            }
+            return new Report.ToolSummary(name, kind, calls, errors, soft, hard, rejected, fallbacks, cacheHits,
+                    calls == 0 ? -1 : h.percentile(0.50), calls == 0 ? -1 : h.percentile(0.95),
+                    calls == 0 ? -1 : h.percentile(0.99), calls == 0 ? -1 : max, calls == 0 ? -1 : totalNanos / calls,
+                    cpu, cpuMeasured, allocated, allocatedMeasured, List.copyOf(buckets));
+        }
+    }
+
+    private static final class PoolTotals {
+        final String name;
+        int max;
+        int peakActive;
+        int peakWaiting;
+        long samples;
+
+        PoolTotals(String name) {
+            this.name = name;
+        }
+
+        void add(RecordedEvent e) {
+            samples++;
+            max = Math.max(max, (int) whole(e, "max"));
+            peakActive = Math.max(peakActive, (int) whole(e, "active"));
+            peakWaiting = Math.max(peakWaiting, (int) whole(e, "waiting"));
+        }
+    }
+
+    private static final class SystemTotals {
+        double systemCpu = -1;
+        double processCpu = -1;
+        long memoryUsed = -1;
+        long memoryTotal = -1;
+        long heapUsed = -1;
+        long heapMax = -1;
+        long samples;
+
+        void add(double sys, double proc, long mem, long memTotal, long heap, long heapLimit) {
+            samples++;
+            systemCpu = Math.max(systemCpu, sys);
+            processCpu = Math.max(processCpu, proc);
+            memoryUsed = Math.max(memoryUsed, mem);
+            memoryTotal = Math.max(memoryTotal, memTotal);
+            heapUsed = Math.max(heapUsed, heap);
+            heapMax = Math.max(heapMax, heapLimit);
+        }
+
+        Report.SystemSummary summary() {
+            return new Report.SystemSummary(systemCpu, processCpu, memoryUsed, memoryTotal, heapUsed, heapMax, samples);
+        }
+    }
+}

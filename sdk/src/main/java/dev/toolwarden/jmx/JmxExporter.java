@@ -1,0 +1,190 @@
+package dev.toolwarden.jmx;
+
+import dev.toolwarden.ToolStatistics;
+import dev.toolwarden.log.Log;
+import dev.toolwarden.runtime.ToolwardenRuntime;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/**
+ * Publishes the runtime's statistics as MXBeans in the platform MBean server, under the
+ * {@code dev.toolwarden} domain. It runs on the housekeeping thread, never on the application's:
+ * the first registration waits a moment after start-up (some application servers must set up
+ * JMX and logging themselves before anything touches the platform MBean server), and tools are
+ * registered as their first call ends, checked once a second.
+ */
+public final class JmxExporter {
+
+    /** The JMX domain of every Toolwarden MBean. */
+    public static final String DOMAIN = "dev.toolwarden";
+
+    private final ToolwardenRuntime runtime;
+    private final Map<String, ObjectName> registered = new ConcurrentHashMap<>();
+    private volatile boolean failed;
+
+    private JmxExporter(ToolwardenRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /**
+     * Starts publishing.
+     *
+     * @param runtime the runtime whose statistics are published
+     * @param scheduler the housekeeping thread
+     * @param delay how long after start-up to register the first beans
+     */
+    public static void start(ToolwardenRuntime runtime, ScheduledExecutorService scheduler, Duration delay) {
+        JmxExporter exporter = new JmxExporter(runtime);
+        scheduler.scheduleWithFixedDelay(exporter::publish, delay.toMillis(), 1000, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * @param toolName a tool name
+     * @return the name its MXBean is registered under
+     */
+    public static ObjectName toolName(String toolName) {
+        try {
+            return new ObjectName(DOMAIN + ":type=Tool,name=" + ObjectName.quote(toolName));
+        } catch (JMException e) {
+            throw new IllegalArgumentException("cannot name a tool MBean for " + toolName, e);
+        }
+    }
+
+    private void publish() {
+        if (failed) {
+            return;
+        }
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            if (registered.isEmpty()) {
+                ObjectName name = new ObjectName(DOMAIN + ":type=Runtime");
+                if (!server.isRegistered(name)) {
+                    server.registerMBean(new Status(runtime), name);
+                }
+                registered.put("", name);
+            }
+            for (ToolStatistics s : runtime.statistics()) {
+                if (!registered.containsKey(s.name())) {
+                    ObjectName name = toolName(s.name());
+                    if (!server.isRegistered(name)) {
+                        server.registerMBean(new Tool(runtime, s.name()), name);
+                    }
+                    registered.put(s.name(), name);
+                }
+            }
+        } catch (JMException | RuntimeException | LinkageError e) {
+            failed = true;
+            Log.warn("cannot publish Toolwarden's MBeans (" + e + "); JMX shows no Toolwarden statistics");
+        }
+    }
+
+    /** One tool's MXBean: reads a fresh snapshot for every attribute, so JConsole always sees live values. */
+    private static final class Tool implements ToolMXBean {
+        private final ToolwardenRuntime runtime;
+        private final String name;
+
+        Tool(ToolwardenRuntime runtime, String name) {
+            this.runtime = runtime;
+            this.name = name;
+        }
+
+        private Optional<ToolStatistics> now() {
+            return runtime.statistics(name);
+        }
+
+        private static double millis(Duration d) {
+            return d.toNanos() / 1e6;
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public String getKind() {
+            return now().map(s -> s.kind().name()).orElse("");
+        }
+
+        @Override
+        public long getCalls() {
+            return now().map(ToolStatistics::calls).orElse(0L);
+        }
+
+        @Override
+        public long getErrors() {
+            return now().map(ToolStatistics::errors).orElse(0L);
+        }
+
+        @Override
+        public double getMeanMillis() {
+            return now().map(s -> millis(s.meanTime())).orElse(0.0);
+        }
+
+        @Override
+        public double getP50Millis() {
+            return now().map(s -> millis(s.p50())).orElse(0.0);
+        }
+
+        @Override
+        public double getP95Millis() {
+            return now().map(s -> millis(s.p95())).orElse(0.0);
+        }
+
+        @Override
+        public double getP99Millis() {
+            return now().map(s -> millis(s.p99())).orElse(0.0);
+        }
+
+        @Override
+        public double getMaxMillis() {
+            return now().map(s -> millis(s.maxTime())).orElse(0.0);
+        }
+
+        @Override
+        public double getMeanCpuMillis() {
+            return now().flatMap(ToolStatistics::meanCpuTime).map(Tool::millis).orElse(-1.0);
+        }
+
+        @Override
+        public long getMeanAllocatedBytes() {
+            return now().map(ToolStatistics::meanAllocatedBytes).orElse(-1L);
+        }
+    }
+
+    private static final class Status implements RuntimeStatusMXBean {
+        private final ToolwardenRuntime runtime;
+
+        Status(ToolwardenRuntime runtime) {
+            this.runtime = runtime;
+        }
+
+        @Override
+        public boolean isAgentAttached() {
+            return runtime.agentAttached();
+        }
+
+        @Override
+        public int getTools() {
+            return runtime.statistics().size();
+        }
+
+        @Override
+        public long getConversations() {
+            return runtime.conversationCount();
+        }
+
+        @Override
+        public long getInternalErrors() {
+            return runtime.internalErrors();
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.toolwarden.jmx;
+
+/** The Toolwarden runtime itself: {@code dev.toolwarden:type=Runtime}. */
+public interface RuntimeStatusMXBean {
+
+    /** @return whether the agent installed this runtime */
+    boolean isAgentAttached();
+
+    /** @return tools and chat handlers that have had a call */
+    int getTools();
+
+    /** @return conversations being tracked */
+    long getConversations();
+
+    /** @return errors inside Toolwarden kept from the application */
+    long getInternalErrors();
+}
