@@ -9,7 +9,9 @@ import jdk.jfr.consumer.RecordingStream;
  * Toolwarden's JFR events as they happen in this JVM, for an application that wants to act on
  * them live: print alerts, page someone, shed its own load. Built on
  * {@link RecordingStream}: events arrive on JFR's streaming thread about once a second, in
- * batches, whether or not another recording runs.
+ * batches, whether or not another recording runs. Subscribing to {@link #EXECUTION} records every
+ * call while the subscription is open, whatever threshold another recording's settings give the
+ * event. Where JFR is unavailable, subscribing prints one warning and delivers nothing.
  *
  * <pre>{@code
  * try (LiveEvents.Subscription s = LiveEvents.subscribe(e ->
@@ -48,22 +50,43 @@ public final class LiveEvents {
      */
     public static Subscription subscribe(Consumer<RecordedEvent> listener, String... eventNames) {
         String[] names = eventNames.length == 0 ? new String[] {EXECUTION, TIMEOUT, RESOURCE_ALERT} : eventNames;
-        RecordingStream stream = new RecordingStream();
-        AtomicBoolean reported = new AtomicBoolean();
-        for (String name : names) {
-            stream.enable(name).withoutThreshold();
-            stream.onEvent(name, e -> {
-                try {
-                    listener.accept(e);
-                } catch (RuntimeException ex) {
-                    if (reported.compareAndSet(false, true)) {
-                        System.err.println("[toolwarden] warn: a LiveEvents listener threw " + ex
-                                + "; later failures of this listener are not reported");
-                    }
-                }
-            });
+        try {
+            return open(listener, names);
+        } catch (RuntimeException | LinkageError e) {
+            // No JFR in this JVM (jdk.jfr left out of a jlink image), or no room for its repository:
+            // the application goes on, without live events.
+            System.err.println("[toolwarden] warn: live events are unavailable (" + e + "); the subscription delivers"
+                    + " nothing");
+            return () -> { };
         }
-        stream.startAsync();
-        return stream::close;
+    }
+
+    private static Subscription open(Consumer<RecordedEvent> listener, String[] names) {
+        RecordingStream stream = new RecordingStream();
+        try {
+            AtomicBoolean reported = new AtomicBoolean();
+            for (String name : names) {
+                stream.enable(name).withoutThreshold();
+                stream.onEvent(name, e -> {
+                    try {
+                        listener.accept(e);
+                    } catch (VirtualMachineError fatal) {
+                        throw fatal;
+                    } catch (Throwable ex) {
+                        // Anything else the listener throws would end JFR's streaming thread while the
+                        // recording behind it went on filling the disk: report it once and carry on.
+                        if (reported.compareAndSet(false, true)) {
+                            System.err.println("[toolwarden] warn: a LiveEvents listener threw " + ex
+                                    + "; later failures of this listener are not reported");
+                        }
+                    }
+                });
+            }
+            stream.startAsync();
+            return stream::close;
+        } catch (RuntimeException | Error e) {
+            stream.close();
+            throw e;
+        }
     }
 }

@@ -722,7 +722,7 @@ public final class HtmlReport {
             long lookups = c.hits() + c.misses();
             s.group(name + ": " + count(c.hits()) + " hits, " + count(c.misses()) + " misses");
             s.text(p.left() - 8, rowY + rowHeight / 2.0 + 1, "end", INK, label);
-            if (lookups == 0) {
+            if (lookups <= 0 || c.hitRate() < 0) {
                 s.text(p.left() + 6, rowY + rowHeight / 2.0 + 1, "start", MUTED, "no lookups");
             } else {
                 double end = x.applyAsDouble(c.hitRate());

@@ -41,7 +41,7 @@ public final class JsonReport {
             w.field("rejected", t.rejected());
             w.field("fallbacks", t.fallbacks());
             w.field("cacheHits", t.cacheHits());
-            w.field("cacheHitRate", t.cacheHitRate());
+            w.field("cacheHitRate", t.calls() == 0 ? null : t.cacheHitRate());
             w.key("durationNanos").open('{');
             w.field("p50", known(t.p50()));
             w.field("p95", known(t.p95()));
@@ -71,11 +71,11 @@ public final class JsonReport {
         j.key("caches").array(report.caches(), (w, c) -> {
             w.open('{');
             w.field("category", c.category());
-            w.field("size", c.size());
-            w.field("hits", c.hits());
-            w.field("misses", c.misses());
-            w.field("hitRate", c.hitRate());
-            w.field("evictions", c.evictions());
+            w.field("size", known(c.size()));
+            w.field("hits", known(c.hits()));
+            w.field("misses", known(c.misses()));
+            w.field("hitRate", known(c.hitRate()));
+            w.field("evictions", known(c.evictions()));
             w.close('}');
         });
         j.key("alerts").array(report.alerts(), (w, a) -> {

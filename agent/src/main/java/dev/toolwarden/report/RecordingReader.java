@@ -31,18 +31,21 @@ public final class RecordingReader {
     /** At most this many points in the charts over time. */
     static final int MAX_BUCKETS = 120;
     private static final int MAX_ALERTS = 10_000;
-    private static final int MAX_SOFT_TIMEOUTS = 100_000;
     private static final long UNKNOWN = Long.MIN_VALUE;
 
     private final Map<String, ToolTotals> tools = new HashMap<>();
     private final Map<String, long[]> timeouts = new HashMap<>();
-    private final Map<String, Report.CacheSummary> caches = new LinkedHashMap<>();
     private final List<Report.Alert> alerts = new ArrayList<>();
     private final PriorityQueue<Call> slowest = new PriorityQueue<>(Comparator.comparingLong(c -> c.duration));
-    private final List<SoftTimeout> softTimeouts = new ArrayList<>();
     private final Map<String, PoolTotals> pools = new LinkedHashMap<>();
     private final TreeMap<Long, long[]> perSecond = new TreeMap<>();
     private final TreeMap<Long, double[]> resourcesPerSecond = new TreeMap<>();
+    private final Map<jdk.jfr.EventType, Map<String, String>> fieldTypes = new java.util.IdentityHashMap<>();
+    private final Map<String, CacheSample> cacheSamples = new LinkedHashMap<>();
+    private final Map<String, CacheSample> fileCacheSamples = new LinkedHashMap<>();
+    private boolean softTimeoutsSeen;
+    private int fileIndex;
+    private String jvm;
     private SystemTotals system;
     private Instant start;
     private Instant end;
@@ -58,40 +61,87 @@ public final class RecordingReader {
      * @throws ReportException when a file is missing or is not a whole JFR recording
      */
     public static Report read(List<Path> files) throws ReportException {
+        // The same file twice would count everything twice.
+        List<Path> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(files.stream()
+                .map(f -> f.toAbsolutePath().normalize()).toList()));
         RecordingReader reader = new RecordingReader();
-        for (Path file : files) {
-            reader.readFile(file);
+        for (Path file : distinct) {
+            if (!Files.isRegularFile(file)) {
+                throw new ReportException(file + ": " + (Files.exists(file) ? "not a file" : "no such file"));
+            }
         }
+        for (int i = 0; i < distinct.size(); i++) {
+            reader.fileIndex = i;
+            reader.readFile(distinct.get(i));
+        }
+        reader.findStacks(distinct);
         return reader.report(files);
     }
 
     private void readFile(Path file) throws ReportException {
-        if (!Files.isRegularFile(file)) {
-            throw new ReportException(file + ": " + (Files.exists(file) ? "not a file" : "no such file"));
-        }
-        // Cache statistics are totals since the JVM started: the last sample of each file counts.
-        Map<String, Report.CacheSummary> lastCacheSamples = new HashMap<>();
+        jvm = "file " + fileIndex;
+        fileCacheSamples.clear();
         try (RecordingFile recording = new RecordingFile(file)) {
             while (recording.hasMoreEvents()) {
                 RecordedEvent e = recording.readEvent();
-                accept(e, lastCacheSamples);
+                accept(e);
             }
+            // The JVM is known once the whole file is read (its information event can come anywhere in it).
+            fileCacheSamples.forEach((category, sample) -> cacheSamples.merge(jvm + "|" + category, sample,
+                    (a, b) -> b.time.isBefore(a.time) ? a : b));
         } catch (NoSuchFileException e) {
             throw new ReportException(file + ": no such file");
         } catch (EOFException e) {
             throw new ReportException(file + ": the recording is cut short (it ends in the middle of its data)");
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | StackOverflowError e) {
             throw new ReportException(file + ": not a readable JFR recording (" + oneLine(e) + ")");
         }
-        lastCacheSamples.values().forEach(c -> caches.merge(c.category(), c, (a, b) -> new Report.CacheSummary(
-                a.category(), a.size() + b.size(), a.hits() + b.hits(), a.misses() + b.misses(),
-                a.evictions() + b.evictions())));
     }
 
-    private void accept(RecordedEvent e, Map<String, Report.CacheSummary> lastCacheSamples) {
+    /**
+     * The second pass, only when there were soft timeouts: reads the Timeout events again and keeps
+     * the stacks of the slowest calls alone, so that memory does not grow with the number of timeouts.
+     */
+    private void findStacks(List<Path> files) throws ReportException {
+        if (!softTimeoutsSeen || slowest.isEmpty()) {
+            return;
+        }
+        java.util.Set<Integer> wanted = new java.util.HashSet<>();
+        slowest.forEach(c -> wanted.add(c.file));
+        for (int i = 0; i < files.size(); i++) {
+            if (!wanted.contains(i)) {
+                continue;
+            }
+            try (RecordingFile recording = new RecordingFile(files.get(i))) {
+                while (recording.hasMoreEvents()) {
+                    RecordedEvent e = recording.readEvent();
+                    if (e.getEventType().getName().equals("toolwarden.Timeout") && "SOFT".equals(string(e, "level"))) {
+                        RecordedThread t = thread(e, "callThread");
+                        long threadId = t == null ? -1 : t.getJavaThreadId();
+                        for (Call c : slowest) {
+                            if (c.file == i && c.stack == null && c.name.equals(string(e, "name"))
+                                    && (threadId < 0 || threadId == c.threadId)
+                                    && !e.getStartTime().isBefore(c.start) && !e.getStartTime().isAfter(c.end)) {
+                                c.stack = string(e, "stack");
+                                c.stackTime = e.getStartTime();
+                            }
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException | StackOverflowError e) {
+                throw new ReportException(files.get(i) + ": not a readable JFR recording (" + oneLine(e) + ")");
+            }
+        }
+    }
+
+    private void accept(RecordedEvent e) {
         events++;
         String type = e.getEventType().getName();
         if (!type.startsWith("toolwarden.")) {
+            if (type.equals("jdk.JVMInformation")) {
+                // Several files of one JVM (rotated dumps, repository chunks) must not add up its cache totals.
+                jvm = "pid " + whole(e, "pid") + " started " + whole(e, "jvmStartTime");
+            }
             return;
         }
         toolwardenEvents++;
@@ -113,19 +163,22 @@ public final class RecordingReader {
             case "toolwarden.ResourceAlert":
                 if (alerts.size() < MAX_ALERTS) {
                     alerts.add(new Report.Alert(time, string(e, "resource"), string(e, "level"), number(e, "value"),
-                            number(e, "threshold"), string(e, "subject"), e.hasField("cleared") && e.getBoolean("cleared")));
+                            number(e, "threshold"), string(e, "subject"), flag(e, "cleared")));
                 }
                 break;
             case "toolwarden.SystemResources":
                 systemSample(e);
                 break;
             case "toolwarden.ConnectionPool":
-                pools.computeIfAbsent(string(e, "pool"), PoolTotals::new).add(e);
+                pools.computeIfAbsent(String.valueOf(string(e, "pool")), PoolTotals::new)
+                        .add((int) whole(e, "max"), (int) whole(e, "active"), (int) whole(e, "waiting"));
                 break;
             case "toolwarden.CacheStatistics":
-                String category = string(e, "category");
-                lastCacheSamples.put(category, new Report.CacheSummary(category, whole(e, "size"), whole(e, "hits"),
-                        whole(e, "misses"), whole(e, "evictions")));
+                // Totals since the JVM started: per JVM and category, the latest sample counts.
+                String category = String.valueOf(string(e, "category"));
+                CacheSample sample = new CacheSample(time, new Report.CacheSummary(category, whole(e, "size"),
+                        whole(e, "hits"), whole(e, "misses"), whole(e, "evictions")));
+                fileCacheSamples.merge(category, sample, (a, b) -> b.time.isBefore(a.time) ? a : b);
                 break;
             default:
                 // toolwarden.ConversationMemory and events of later versions: counted, not summarised.
@@ -134,12 +187,11 @@ public final class RecordingReader {
     }
 
     private void execution(RecordedEvent e) {
-        String name = string(e, "name");
+        String name = nameOf(e);
         ToolTotals t = tools.computeIfAbsent(name, n -> new ToolTotals(n, string(e, "kind")));
         long duration = e.getDuration().toNanos();
         String outcome = string(e, "outcome");
-        t.add(duration, outcome, e.hasField("cacheHit") && e.getBoolean("cacheHit"), whole(e, "cpuTime"),
-                whole(e, "allocated"));
+        t.add(duration, outcome, flag(e, "cacheHit"), whole(e, "cpuTime"), whole(e, "allocated"));
         long[] second = perSecond.computeIfAbsent(e.getStartTime().getEpochSecond(), s -> new long[3]);
         second[0]++;
         if ("ERROR".equals(outcome)) {
@@ -149,8 +201,9 @@ public final class RecordingReader {
         }
         if (slowest.size() < SLOWEST || duration > slowest.peek().duration) {
             RecordedThread thread = e.getThread();
-            slowest.add(new Call(e.getStartTime(), e.getEndTime(), name, duration, outcome, string(e, "conversationId"),
-                    thread == null ? -1 : thread.getJavaThreadId(), thread == null ? "" : thread.getJavaName()));
+            slowest.add(new Call(fileIndex, e.getStartTime(), e.getEndTime(), name, duration, outcome,
+                    string(e, "conversationId"), thread == null ? -1 : thread.getJavaThreadId(),
+                    thread == null ? "" : String.valueOf(thread.getJavaName())));
             if (slowest.size() > SLOWEST) {
                 slowest.poll();
             }
@@ -158,14 +211,14 @@ public final class RecordingReader {
     }
 
     private void timeout(RecordedEvent e) {
-        String name = string(e, "name");
         boolean hard = "HARD".equals(string(e, "level"));
-        timeouts.computeIfAbsent(name, n -> new long[2])[hard ? 1 : 0]++;
-        if (!hard && softTimeouts.size() < MAX_SOFT_TIMEOUTS && e.hasField("stack")) {
-            RecordedThread thread = e.hasField("callThread") ? e.getValue("callThread") : null;
-            softTimeouts.add(new SoftTimeout(name, thread == null ? -1 : thread.getJavaThreadId(), e.getStartTime(),
-                    string(e, "stack")));
-        }
+        timeouts.computeIfAbsent(nameOf(e), n -> new long[2])[hard ? 1 : 0]++;
+        softTimeoutsSeen |= !hard;
+    }
+
+    private String nameOf(RecordedEvent e) {
+        String name = string(e, "name");
+        return name == null ? "(unnamed)" : name;
     }
 
     private void systemSample(RecordedEvent e) {
@@ -179,10 +232,15 @@ public final class RecordingReader {
         system.add(systemCpu, processCpu, memoryUsed, whole(e, "memoryTotal"), heapUsed, whole(e, "heapMax"));
         double[] s = resourcesPerSecond.computeIfAbsent(e.getStartTime().getEpochSecond(),
                 k -> new double[] {-1, -1, -1, -1});
-        s[0] = Math.max(s[0], systemCpu);
-        s[1] = Math.max(s[1], processCpu);
-        s[2] = Math.max(s[2], heapUsed);
-        s[3] = Math.max(s[3], memoryUsed);
+        s[0] = peak(s[0], systemCpu);
+        s[1] = peak(s[1], processCpu);
+        s[2] = peak(s[2], heapUsed);
+        s[3] = peak(s[3], memoryUsed);
+    }
+
+    /** The higher of two figures, where a figure that is not a number of 0 or more is unknown (NaN, -1). */
+    static double peak(double current, double sample) {
+        return sample >= 0 && !(sample <= current) ? sample : current;
     }
 
     private Report report(List<Path> files) {
@@ -203,15 +261,16 @@ public final class RecordingReader {
         List<Report.SlowCall> slow = new ArrayList<>();
         for (Call c : slowest) {
             slow.add(new Report.SlowCall(c.start, c.name, c.duration, c.outcome, c.conversationId, c.threadName,
-                    stackFor(c)));
+                    c.stack));
         }
         slow.sort(Comparator.comparingLong(Report.SlowCall::duration).reversed());
         alerts.sort(Comparator.comparing(Report.Alert::time));
 
         long bucket = bucketSeconds();
+        long origin = firstSecond();
         List<Report.TimelineBucket> timeline = new ArrayList<>();
         perSecond.forEach((second, counts) -> {
-            long b = Math.floorDiv(second, bucket) * bucket;
+            long b = origin + Math.floorDiv(second - origin, bucket) * bucket;
             int last = timeline.size() - 1;
             if (last >= 0 && timeline.get(last).start().getEpochSecond() == b) {
                 Report.TimelineBucket p = timeline.get(last);
@@ -223,7 +282,7 @@ public final class RecordingReader {
         });
         List<Report.ResourceSample> resources = new ArrayList<>();
         resourcesPerSecond.forEach((second, s) -> {
-            long b = Math.floorDiv(second, bucket) * bucket;
+            long b = origin + Math.floorDiv(second - origin, bucket) * bucket;
             int last = resources.size() - 1;
             if (last >= 0 && resources.get(last).time().getEpochSecond() == b) {
                 Report.ResourceSample p = resources.get(last);
@@ -237,11 +296,25 @@ public final class RecordingReader {
         List<Report.PoolSummary> poolList = new ArrayList<>();
         pools.values().forEach(p -> poolList.add(new Report.PoolSummary(p.name, p.max, p.peakActive, p.peakWaiting,
                 p.samples)));
+        Map<String, Report.CacheSummary> caches = new LinkedHashMap<>();
+        cacheSamples.values().forEach(c -> caches.merge(c.summary.category(), c.summary, (a, b) ->
+                new Report.CacheSummary(a.category(), sum(a.size(), b.size()), sum(a.hits(), b.hits()),
+                        sum(a.misses(), b.misses()), sum(a.evictions(), b.evictions()))));
         List<String> sources = new ArrayList<>();
         files.forEach(f -> sources.add(f.toString()));
         return new Report(List.copyOf(sources), start, end, events, toolwardenEvents, List.copyOf(toolList),
                 List.copyOf(caches.values()), List.copyOf(alerts), List.copyOf(slow), List.copyOf(poolList),
                 system == null ? null : system.summary(), List.copyOf(timeline), List.copyOf(resources));
+    }
+
+    /** Sums two figures of which either may be unknown (-1); unknown only when both are. */
+    private static long sum(long a, long b) {
+        return a < 0 ? b : b < 0 ? a : a + b;
+    }
+
+    private long firstSecond() {
+        return Math.min(perSecond.isEmpty() ? Long.MAX_VALUE : perSecond.firstKey(),
+                resourcesPerSecond.isEmpty() ? Long.MAX_VALUE : resourcesPerSecond.firstKey());
     }
 
     /** Buckets of whole "nice" seconds, so that the span fits in {@link #MAX_BUCKETS} of them. */
@@ -262,44 +335,88 @@ public final class RecordingReader {
         return (needed + 86399) / 86400 * 86400;
     }
 
-    private String stackFor(Call c) {
-        for (SoftTimeout t : softTimeouts) {
-            if (t.name.equals(c.name) && (t.threadId < 0 || t.threadId == c.threadId)
-                    && !t.time.isBefore(c.start) && !t.time.isAfter(c.end)) {
-                return t.stack;
-            }
-        }
-        return null;
+    // Fields are read by type: a recording of another Toolwarden version may lack a field or give it
+    // another type, and that must make the figure unknown, not the recording unreadable.
+
+    private String string(RecordedEvent e, String field) {
+        return "java.lang.String".equals(fieldType(e, field)) ? e.getString(field) : null;
     }
 
-    private static String string(RecordedEvent e, String field) {
-        return e.hasField(field) ? e.getString(field) : null;
-    }
-
-    private static long whole(RecordedEvent e, String field) {
-        if (!e.hasField(field)) {
+    private long whole(RecordedEvent e, String field) {
+        String type = fieldType(e, field);
+        if (!("long".equals(type) || "int".equals(type) || "short".equals(type) || "byte".equals(type))) {
             return -1;
         }
         long v = e.getLong(field);
         return v == UNKNOWN ? -1 : v;
     }
 
-    private static double number(RecordedEvent e, String field) {
-        return e.hasField(field) ? e.getDouble(field) : -1;
+    /** @return the value, or NaN when the recording does not have it */
+    private double number(RecordedEvent e, String field) {
+        String type = fieldType(e, field);
+        if ("double".equals(type) || "float".equals(type)) {
+            return e.getDouble(field);
+        }
+        long v = whole(e, field);
+        return v < 0 ? Double.NaN : v;
     }
 
-    private static String oneLine(Exception e) {
+    private boolean flag(RecordedEvent e, String field) {
+        return "boolean".equals(fieldType(e, field)) && e.getBoolean(field);
+    }
+
+    private RecordedThread thread(RecordedEvent e, String field) {
+        return "java.lang.Thread".equals(fieldType(e, field)) ? e.getValue(field) : null;
+    }
+
+    private String fieldType(RecordedEvent e, String field) {
+        jdk.jfr.EventType type = e.getEventType();
+        Map<String, String> fields = fieldTypes.get(type);
+        if (fields == null) {
+            fields = new HashMap<>();
+            for (jdk.jfr.ValueDescriptor d : type.getFields()) {
+                fields.put(d.getName(), d.getTypeName());
+            }
+            fieldTypes.put(type, fields);
+        }
+        return fields.get(field);
+    }
+
+    private static String oneLine(Throwable e) {
         String m = e.getMessage();
         String text = e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
         return text.replaceAll("\\s+", " ").trim();
     }
 
     /** A finished call, kept while it is among the slowest. */
-    private record Call(Instant start, Instant end, String name, long duration, String outcome, String conversationId,
-            long threadId, String threadName) {
+    private static final class Call {
+        final int file;
+        final Instant start;
+        final Instant end;
+        final String name;
+        final long duration;
+        final String outcome;
+        final String conversationId;
+        final long threadId;
+        final String threadName;
+        String stack;
+        Instant stackTime;
+
+        Call(int file, Instant start, Instant end, String name, long duration, String outcome, String conversationId,
+                long threadId, String threadName) {
+            this.file = file;
+            this.start = start;
+            this.end = end;
+            this.name = name;
+            this.duration = duration;
+            this.outcome = outcome;
+            this.conversationId = conversationId;
+            this.threadId = threadId;
+            this.threadName = threadName;
+        }
     }
 
-    private record SoftTimeout(String name, long threadId, Instant time, String stack) {
+    private record CacheSample(Instant time, Report.CacheSummary summary) {
     }
 
     private static final class ToolTotals {
@@ -355,8 +472,8 @@ public final class RecordingReader {
                 buckets.add(new Report.LatencyBucket(b.from(), b.to(), b.count()));
             }
             return new Report.ToolSummary(name, kind, calls, errors, soft, hard, rejected, fallbacks, cacheHits,
-                    calls == 0 ? -1 : h.percentile(0.50), calls == 0 ? -1 : h.percentile(0.95),
-                    calls == 0 ? -1 : h.percentile(0.99), calls == 0 ? -1 : max, calls == 0 ? -1 : totalNanos / calls,
+                    calls == 0 ? -1 : h.percentile(0.50, max), calls == 0 ? -1 : h.percentile(0.95, max),
+                    calls == 0 ? -1 : h.percentile(0.99, max), calls == 0 ? -1 : max, calls == 0 ? -1 : totalNanos / calls,
                     cpu, cpuMeasured, allocated, allocatedMeasured, List.copyOf(buckets));
         }
     }
@@ -372,11 +489,11 @@ public final class RecordingReader {
             this.name = name;
         }
 
-        void add(RecordedEvent e) {
+        void add(int sampleMax, int active, int waiting) {
             samples++;
-            max = Math.max(max, (int) whole(e, "max"));
-            peakActive = Math.max(peakActive, (int) whole(e, "active"));
-            peakWaiting = Math.max(peakWaiting, (int) whole(e, "waiting"));
+            max = Math.max(max, sampleMax);
+            peakActive = Math.max(peakActive, active);
+            peakWaiting = Math.max(peakWaiting, waiting);
         }
     }
 
@@ -391,8 +508,8 @@ public final class RecordingReader {
 
         void add(double sys, double proc, long mem, long memTotal, long heap, long heapLimit) {
             samples++;
-            systemCpu = Math.max(systemCpu, sys);
-            processCpu = Math.max(processCpu, proc);
+            systemCpu = peak(systemCpu, sys);
+            processCpu = peak(processCpu, proc);
             memoryUsed = Math.max(memoryUsed, mem);
             memoryTotal = Math.max(memoryTotal, memTotal);
             heapUsed = Math.max(heapUsed, heap);

@@ -98,8 +98,11 @@ public record Report(List<String> sources, Instant start, Instant end, long even
      */
     public record CacheSummary(String category, long size, long hits, long misses, long evictions) {
 
-        /** @return hits over lookups, from 0 to 1 */
+        /** @return hits over lookups, from 0 to 1; 0 without lookups; -1 when the counts are unknown */
         public double hitRate() {
+            if (hits < 0 || misses < 0) {
+                return -1;
+            }
             long lookups = hits + misses;
             return lookups == 0 ? 0 : (double) hits / lookups;
         }
@@ -111,8 +114,8 @@ public record Report(List<String> sources, Instant start, Instant end, long even
      * @param time when
      * @param resource MEMORY, CPU, DB_CONNECTIONS, TOOL_TIME or CONVERSATION_MEMORY
      * @param level SOFT or HARD
-     * @param value the value
-     * @param threshold the limit
+     * @param value the value, or NaN when the recording does not have it
+     * @param threshold the limit, or NaN
      * @param subject what it is about (a pool, a tool, a conversation), or empty
      * @param cleared whether this clears an earlier alert
      */

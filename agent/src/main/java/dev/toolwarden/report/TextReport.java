@@ -98,6 +98,9 @@ public final class TextReport {
     }
 
     private static String number(double v) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.format(java.util.Locale.ROOT,
                 "%.2f", v);
     }

@@ -156,6 +156,67 @@ class ReportIT {
         assertEquals(2, r.system().samples());
     }
 
+    /** An Execution event as another version might write it: a field of another type, fields missing. */
+    @jdk.jfr.Name("toolwarden.Execution")
+    static final class OtherVersionExecution extends jdk.jfr.Event {
+        String name;
+        String cpuTime;
+        long allocated;
+    }
+
+    @Test
+    void aFieldOfAnotherTypeMakesThatFigureUnknownNotTheRecordingUnreadable() throws Exception {
+        Path file = ChildJvm.workFile("other-version.jfr");
+        try (Recording recording = new Recording()) {
+            recording.start();
+            OtherVersionExecution e = new OtherVersionExecution();
+            e.name = "legacy";
+            e.cpuTime = "12ms";
+            e.allocated = 2048;
+            e.commit();
+            recording.stop();
+            recording.dump(file);
+        }
+        Report.ToolSummary legacy = tool(RecordingReader.read(List.of(file)), "legacy");
+        assertEquals(1, legacy.calls());
+        assertEquals(-1, legacy.meanCpu());
+        assertEquals(2048, legacy.meanAllocated());
+    }
+
+    @Test
+    void percentilesNeverExceedTheLongestCall() throws ReportException {
+        Path recording = ChildJvm.app(Repeated.class).args("7").recording().run().recording();
+        Report.ToolSummary work = tool(RecordingReader.read(List.of(recording)), "work");
+        assertTrue(work.p50() <= work.max() && work.p95() <= work.max() && work.p99() <= work.max(), work::toString);
+    }
+
+    @Test
+    void cacheTotalsOfOneJvmInSeveralFilesAreNotAddedUpAndUnknownSamplesDoNotSpoilPeaks() throws Exception {
+        Path first = ChildJvm.workFile("same-jvm-1.jfr");
+        Path second = ChildJvm.workFile("same-jvm-2.jfr");
+        for (Path file : List.of(first, second)) {
+            try (Recording recording = new Recording(jdk.jfr.Configuration.getConfiguration("default"))) {
+                recording.start();
+                CacheStatisticsEvent s = new CacheStatisticsEvent();
+                s.category = "context_cache";
+                s.hits = file == first ? 40 : 90;
+                s.misses = 10;
+                s.commit();
+                SystemResourcesEvent sample = new SystemResourcesEvent();
+                sample.systemCpu = file == first ? Double.NaN : 0.5;
+                sample.processCpu = 0.25;
+                sample.commit();
+                recording.stop();
+                recording.dump(file);
+            }
+        }
+        Report r = RecordingReader.read(List.of(first, second, first));
+        Report.CacheSummary cache = r.caches().get(0);
+        assertEquals(90, cache.hits(), "the same JVM's latest totals, not 40 + 90 (nor the first file twice)");
+        assertEquals(0.9, cache.hitRate(), 1e-9);
+        assertEquals(0.5, r.system().peakSystemCpu(), 1e-9, "an unknown (NaN) sample is ignored");
+    }
+
     @Test
     void aRecordingWithoutToolwardenEventsSaysSo() throws Exception {
         ChildResult run = ChildJvm.app(Hello.class).withoutAgent().recording().run();

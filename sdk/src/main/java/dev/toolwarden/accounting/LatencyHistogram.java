@@ -119,5 +119,17 @@ public final class LatencyHistogram {
             }
             return valueOf(counts.length - 1);
         }
+
+        /**
+         * The percentile, never above the largest value actually recorded: a bucket's middle can lie
+         * above every value in it, and a p99 above the max would be nonsense.
+         *
+         * @param quantile between 0 and 1
+         * @param max the largest value recorded
+         * @return the value at that quantile in nanoseconds, at most {@code max}
+         */
+        public long percentile(double quantile, long max) {
+            return Math.min(percentile(quantile), max);
+        }
     }
 }

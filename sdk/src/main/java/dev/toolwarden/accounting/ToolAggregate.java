@@ -38,6 +38,11 @@ public final class ToolAggregate {
         return name;
     }
 
+    /** @return tool or chat handler */
+    public ExecutionKind kind() {
+        return kind;
+    }
+
     /**
      * Adds one ended call.
      *
@@ -70,9 +75,10 @@ public final class ToolAggregate {
     public ToolStatistics snapshot() {
         LatencyHistogram.Snapshot h = latency.snapshot();
         long calls = h.count();
+        long max = maxNanos.get();
         return new ToolStatistics(name, kind, calls, errors.sum(), Duration.ofNanos(totalNanos.sum()),
-                Duration.ofNanos(maxNanos.get()), Duration.ofNanos(h.percentile(0.50)),
-                Duration.ofNanos(h.percentile(0.95)), Duration.ofNanos(h.percentile(0.99)),
+                Duration.ofNanos(max), Duration.ofNanos(h.percentile(0.50, max)),
+                Duration.ofNanos(h.percentile(0.95, max)), Duration.ofNanos(h.percentile(0.99, max)),
                 Duration.ofNanos(cpuNanos.sum()), cpuCalls.sum(), allocatedBytes.sum(),
                 Math.max(0, calls - allocationUnknown.sum()));
     }

@@ -18,8 +18,8 @@ import javax.management.ObjectName;
  * Publishes the runtime's statistics as MXBeans in the platform MBean server, under the
  * {@code dev.toolwarden} domain. It runs on the housekeeping thread, never on the application's:
  * the first registration waits a moment after start-up (some application servers must set up
- * JMX and logging themselves before anything touches the platform MBean server), and tools are
- * registered as their first call ends, checked once a second.
+ * JMX and logging themselves before anything touches the platform MBean server), and every woven
+ * tool is registered within a second of being woven, before its first call.
  */
 public final class JmxExporter {
 
@@ -62,27 +62,50 @@ public final class JmxExporter {
         if (failed) {
             return;
         }
+        MBeanServer server;
         try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            if (registered.isEmpty()) {
-                ObjectName name = new ObjectName(DOMAIN + ":type=Runtime");
-                if (!server.isRegistered(name)) {
-                    server.registerMBean(new Status(runtime), name);
-                }
-                registered.put("", name);
-            }
-            for (ToolStatistics s : runtime.statistics()) {
-                if (!registered.containsKey(s.name())) {
-                    ObjectName name = toolName(s.name());
-                    if (!server.isRegistered(name)) {
-                        server.registerMBean(new Tool(runtime, s.name()), name);
-                    }
-                    registered.put(s.name(), name);
-                }
-            }
-        } catch (JMException | RuntimeException | LinkageError e) {
+            server = ManagementFactory.getPlatformMBeanServer();
+        } catch (RuntimeException | LinkageError e) {
             failed = true;
-            Log.warn("cannot publish Toolwarden's MBeans (" + e + "); JMX shows no Toolwarden statistics");
+            Log.warn("cannot reach the platform MBean server (" + e + "); JMX shows no Toolwarden statistics");
+            return;
+        }
+        if (!registered.containsKey("")) {
+            register(server, "", () -> new ObjectName(DOMAIN + ":type=Runtime"), () -> new Status(runtime));
+        }
+        // Names only: no statistics are computed here, however many tools there are.
+        for (String tool : runtime.toolNames()) {
+            if (!registered.containsKey(tool)) {
+                register(server, tool, () -> toolName(tool), () -> new Tool(runtime, tool));
+            }
+        }
+    }
+
+    private interface Naming {
+        ObjectName name() throws JMException;
+    }
+
+    /** Registers one bean; a failure is logged once for that bean and does not stop the others. */
+    private void register(MBeanServer server, String key, Naming naming, java.util.function.Supplier<Object> bean) {
+        ObjectName name = null;
+        try {
+            name = naming.name();
+            if (!server.isRegistered(name)) {
+                server.registerMBean(bean.get(), name);
+            }
+        } catch (javax.management.InstanceAlreadyExistsException e) {
+            // Registered meanwhile by someone else under our name: theirs stays.
+        } catch (JMException | RuntimeException e) {
+            Log.warnOnce("jmx:" + key, "cannot publish the MBean " + (name == null ? key : name) + " (" + e + ")");
+        }
+        registered.put(key, name == null ? JmxExporter.unnamed() : name);
+    }
+
+    private static ObjectName unnamed() {
+        try {
+            return new ObjectName(DOMAIN + ":type=Unpublished");
+        } catch (JMException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -248,11 +248,12 @@ public final class ToolwardenRuntime implements RuntimeBridge {
      */
     public java.util.Optional<ToolStatistics> statistics(String name) {
         ToolAggregate a = aggregates.get(name);
-        if (a == null) {
-            return java.util.Optional.empty();
-        }
-        ToolStatistics s = a.snapshot();
-        return s.calls() == 0 ? java.util.Optional.empty() : java.util.Optional.of(s);
+        return a == null ? java.util.Optional.empty() : java.util.Optional.of(a.snapshot());
+    }
+
+    /** @return the names of every woven tool and chat handler, called or not */
+    public java.util.Set<String> toolNames() {
+        return java.util.Collections.unmodifiableSet(aggregates.keySet());
     }
 
     /** @return conversations currently tracked */
@@ -277,6 +278,8 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                             1, r -> {
                                 Thread t = new Thread(r, "toolwarden-housekeeping");
                                 t.setDaemon(true);
+                                // Never the creating thread's loader (a web application's, say): it would stay pinned.
+                                t.setContextClassLoader(ToolwardenRuntime.class.getClassLoader());
                                 return t;
                             });
                     e.setRemoveOnCancelPolicy(true);

@@ -31,7 +31,7 @@ final class LiveAlerts implements AutoCloseable {
             case LiveEvents.TIMEOUT -> System.out.println("  [live] " + e.getString("name") + " passed its "
                     + e.getString("level") + " limit");
             default -> {
-                if (!"SUCCESS".equals(e.getString("outcome"))) {
+                if ("ERROR".equals(e.getString("outcome"))) {
                     System.out.println("  [live] " + e.getString("name") + " failed (" + e.getString("outcome") + ": "
                             + e.getString("error") + ") in conversation " + e.getString("conversationId"));
                     failures.incrementAndGet();
