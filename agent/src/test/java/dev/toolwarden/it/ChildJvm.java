@@ -225,6 +225,33 @@ public final class ChildJvm {
         return WORK.resolve(ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet() + "-" + name).toAbsolutePath();
     }
 
+    /**
+     * Runs the agent jar's command line, {@code java -jar toolwarden-agent.jar args...}.
+     *
+     * @param args the verb and its arguments
+     * @return exit status, standard output and standard error
+     */
+    public static String[] cli(String... args) {
+        try {
+            List<String> command = new ArrayList<>(List.of(JAVA, "-jar", AGENT.toString()));
+            command.addAll(List.of(args));
+            Process p = new ProcessBuilder(command).start();
+            // Standard error is small (one line, or none): reading standard output first cannot stall the child.
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail("the command line did not end: " + command);
+            }
+            return new String[] {String.valueOf(p.exitValue()), out, err};
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** @return the feature version (17, 21, 25) of the child JVMs */
     public static synchronized int childFeatureVersion() {
         if (childFeature == null) {

@@ -15,11 +15,8 @@ import dev.toolwarden.events.TimeoutEvent;
 import dev.toolwarden.report.RecordingReader;
 import dev.toolwarden.report.Report;
 import dev.toolwarden.report.ReportException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -220,7 +217,7 @@ class ReportIT {
     @Test
     void aRecordingWithoutToolwardenEventsSaysSo() throws Exception {
         ChildResult run = ChildJvm.app(Hello.class).withoutAgent().recording().run();
-        String[] cli = cli("report", run.recording().toString());
+        String[] cli = ChildJvm.cli("report", run.recording().toString());
         assertEquals("0", cli[0], cli[2]);
         assertTrue(cli[1].contains("No Toolwarden events in these recordings"), cli[1]);
     }
@@ -228,19 +225,19 @@ class ReportIT {
     @Test
     void theCommandLineWritesTextJsonAndHtml() throws Exception {
         Path recording = ChildJvm.app(Repeated.class).args("3").recording().run().recording();
-        String[] text = cli("report", recording.toString());
+        String[] text = ChildJvm.cli("report", recording.toString());
         assertEquals("0", text[0], text[2]);
         assertTrue(text[1].lines().anyMatch(l -> l.matches("work\\s+TOOL\\s+3\\s+0\\s.*")), text[1]);
 
         Path json = ChildJvm.workFile("report.json");
-        String[] j = cli("report", recording.toString(), "--format", "json", "--out", json.toString());
+        String[] j = ChildJvm.cli("report", recording.toString(), "--format", "json", "--out", json.toString());
         assertEquals("0", j[0], j[2]);
         assertEquals("", j[1], "with --out nothing goes to standard output");
         String doc = Files.readString(json);
         assertTrue(doc.startsWith("{\"format\":1,"), doc);
         assertTrue(doc.contains("{\"name\":\"work\",\"kind\":\"TOOL\",\"calls\":3,\"errors\":0,"), doc);
 
-        String[] html = cli("report", recording.toString(), "--format=html");
+        String[] html = ChildJvm.cli("report", recording.toString(), "--format=html");
         assertEquals("0", html[0], html[2]);
         assertTrue(html[1].contains("<svg") && html[1].contains("work"), html[1]);
     }
@@ -263,7 +260,7 @@ class ReportIT {
         byte[] bytes = Files.readAllBytes(whole);
         Path cut = ChildJvm.workFile("cut.jfr");
         Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
-        String[] r = cli("report", cut.toString());
+        String[] r = ChildJvm.cli("report", cut.toString());
         assertEquals("2", r[0], r[1] + r[2]);
         assertEquals(1, r[2].strip().lines().count(), r[2]);
         assertTrue(r[2].contains(cut.toString()), r[2]);
@@ -271,28 +268,19 @@ class ReportIT {
 
     @Test
     void anUnknownFormatIsAUsageError() throws Exception {
-        String[] r = cli("report", "x.jfr", "--format", "pdf");
+        String[] r = ChildJvm.cli("report", "x.jfr", "--format", "pdf");
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("--format pdf is not one of text, json, html"), r[2]);
     }
 
     private static void assertBadInput(Path file, String reason) throws Exception {
-        String[] r = cli("report", file.toString());
+        String[] r = ChildJvm.cli("report", file.toString());
         assertEquals("2", r[0], r[1] + r[2]);
         assertEquals("", r[1]);
         assertEquals(1, r[2].strip().lines().count(), "one line: " + r[2]);
         assertTrue(r[2].contains(file.toString()) && r[2].contains(reason), r[2]);
     }
 
-    private static String[] cli(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(ChildJvm.JAVA, "-jar", ChildJvm.AGENT.toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        return new String[] {String.valueOf(p.exitValue()), out, err};
-    }
 
     private static void alert(String resource, String level, double value, double threshold, boolean cleared) {
         ResourceAlertEvent a = new ResourceAlertEvent();
