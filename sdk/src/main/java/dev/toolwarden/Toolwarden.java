@@ -51,6 +51,19 @@ public final class Toolwarden {
         return runtime().internalErrors();
     }
 
+    /**
+     * Registers a listener for alerts: today a tool call passing its soft time limit
+     * ({@code TOOL_TIME}); resource alerts join with the resource monitor.
+     *
+     * @param listener called on Toolwarden's thread for each alert
+     * @return closing it unregisters the listener
+     */
+    public static AutoCloseable addAlertListener(AlertListener listener) {
+        RuntimeBridge r = runtime();
+        r.addAlertListener(listener);
+        return () -> r.removeAlertListener(listener);
+    }
+
     /** @return whether the Toolwarden agent is attached to this JVM */
     public static boolean agentAttached() {
         return runtime().agentAttached();
@@ -115,6 +128,14 @@ public final class Toolwarden {
         @Override
         public boolean agentAttached() {
             return false;
+        }
+
+        @Override
+        public void addAlertListener(AlertListener listener) {
+        }
+
+        @Override
+        public void removeAlertListener(AlertListener listener) {
         }
     }
 }

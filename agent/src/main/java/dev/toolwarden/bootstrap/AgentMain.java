@@ -65,7 +65,16 @@ public final class AgentMain {
         Object installer;
         try {
             File jar = agentJar();
-            instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
+            JarFile agentJar = new JarFile(jar);
+            if (agentJar.getEntry("inst/dev/toolwarden/agent/Installer.classdata") == null) {
+                // This class was found in another jar first: a copy of the agent's plain classes on the
+                // application's class path. Appending that jar to the bootstrap path would do harm.
+                agentJar.close();
+                System.err.println("[toolwarden] error: the agent is not active: " + jar + " holds Toolwarden's "
+                        + "launcher but not the agent; take toolwarden-agent's classes off the application's class path");
+                return;
+            }
+            instrumentation.appendToBootstrapClassLoaderSearch(agentJar);
             ClassLoader loader = new AgentClassLoader(jar, ClassLoader.getPlatformClassLoader());
             installer = loader.loadClass("dev.toolwarden.agent.Installer")
                     .getMethod("install", String.class, Instrumentation.class, boolean.class)

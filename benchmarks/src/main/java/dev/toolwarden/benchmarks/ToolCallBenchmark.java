@@ -33,6 +33,15 @@ public abstract class ToolCallBenchmark {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private int x;
 
+    /** Refuses to measure an unwoven call as if it were woven. */
+    @org.openjdk.jmh.annotations.Setup(org.openjdk.jmh.annotations.Level.Trial)
+    public void checkTheAgentIsAttached() {
+        if (!dev.toolwarden.Toolwarden.agentAttached()) {
+            throw new IllegalStateException("the Toolwarden agent is not attached: run from the repository root, "
+                    + "after mvn package, so that agent/target/toolwarden-agent.jar exists");
+        }
+    }
+
     /** @return the unwoven call: the baseline */
     @Benchmark
     public int directCall() {

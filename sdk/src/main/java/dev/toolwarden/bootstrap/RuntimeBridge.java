@@ -46,4 +46,10 @@ public interface RuntimeBridge {
 
     /** @return whether this runtime was installed by the agent (rather than the SDK alone) */
     boolean agentAttached();
+
+    /** @param listener receives alerts from now on */
+    void addAlertListener(dev.toolwarden.AlertListener listener);
+
+    /** @param listener no longer receives alerts */
+    void removeAlertListener(dev.toolwarden.AlertListener listener);
 }

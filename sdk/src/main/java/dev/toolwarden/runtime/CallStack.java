@@ -9,8 +9,13 @@ final class CallStack {
     /** Deeper nesting than this is not accounted (runaway recursion through a woven method). */
     static final int MAX_DEPTH = 512;
 
+    /** The thread whose calls these are: the watchdog reports its stack. */
+    final Thread owner = Thread.currentThread();
+    // Read racily by the watchdog, which copes with a stale depth or array: contexts are never removed.
     private ExecutionContext[] frames = new ExecutionContext[8];
     private int depth;
+    /** Numbers this thread's calls for the watchdog; never 0. */
+    private long calls;
     /** Set while Toolwarden runs application code (toString of an argument): woven calls then pass unaccounted. */
     boolean busy;
 
@@ -26,6 +31,19 @@ final class CallStack {
             }
         }
         return false;
+    }
+
+    long nextSequence() {
+        return ++calls;
+    }
+
+    /** @return the contexts, for the watchdog: it reads at most {@link #depthForWatchdog()} of them */
+    ExecutionContext[] framesForWatchdog() {
+        return frames;
+    }
+
+    int depthForWatchdog() {
+        return depth;
     }
 
     /** @return whether {@link #MAX_DEPTH} calls are open, so that no more can be accounted */
@@ -53,6 +71,7 @@ final class CallStack {
      */
     void pop(ExecutionContext c) {
         for (int i = depth - 1; i > c.index; i--) {
+            frames[i].disarm();
             frames[i].clear();
         }
         depth = c.index;

@@ -1,6 +1,9 @@
 package dev.toolwarden.runtime;
 
+import dev.toolwarden.Alert;
+import dev.toolwarden.AlertListener;
 import dev.toolwarden.ConversationStatistics;
+import dev.toolwarden.Durations;
 import dev.toolwarden.Outcome;
 import dev.toolwarden.ToolStatistics;
 import dev.toolwarden.accounting.ConversationAccounting;
@@ -13,6 +16,10 @@ import dev.toolwarden.config.FaultInjection;
 import dev.toolwarden.config.Keys;
 import dev.toolwarden.events.ArgumentText;
 import dev.toolwarden.events.ExecutionEvent;
+import dev.toolwarden.events.TimeoutEvent;
+import dev.toolwarden.log.Log;
+import java.time.Duration;
+import java.time.Instant;
 import dev.toolwarden.log.InternalErrors;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +41,11 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     // Asked on every call whether the Execution event is enabled: an uninstrumented event class (no
     // recording running) answers false without allocating anything.
     private static final ExecutionEvent PROBE = new ExecutionEvent();
-    private static final ThreadLocal<CallStack> STACKS = ThreadLocal.withInitial(CallStack::new);
+    private static final ThreadLocal<CallStack> STACKS = ThreadLocal.withInitial(() -> {
+        CallStack stack = new CallStack();
+        Watchdog.INSTANCE.register(stack);
+        return stack;
+    });
 
     private final boolean agent;
     private final Configuration configuration;
@@ -43,6 +54,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     private final ConversationAccounting conversations;
     private final ThreadResources resources;
     private final InternalErrors errors = new InternalErrors();
+    private final Alerts alerts = new Alerts(errors);
     private final ArgumentRecording argumentRecording;
     private final FaultInjection fault;
     private final int cpuSampleEvery;
@@ -94,7 +106,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
      * @return the id its advice passes on every call
      */
     public int register(MethodDescriptor descriptor) {
-        return methods.idOf(descriptor, d -> new WovenMethod(d, aggregates.computeIfAbsent(d.name(),
+        return methods.idOf(descriptor, d -> new WovenMethod(this, d, aggregates.computeIfAbsent(d.name(),
                 n -> new ToolAggregate(n, d.kind())), cpuSampleEvery));
     }
 
@@ -136,6 +148,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             c.startAllocated = resources.allocatedBytes();
             c.startCpu = m.measureCpu() ? resources.cpuTime() : UNKNOWN;
             c.startNanos = System.nanoTime();
+            c.arm(stack.nextSequence());
             return c;
         } catch (Throwable t) {
             if (c != null) {
@@ -303,5 +316,74 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     @Override
     public boolean agentAttached() {
         return agent;
+    }
+
+    @Override
+    public void addAlertListener(AlertListener listener) {
+        alerts.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void removeAlertListener(AlertListener listener) {
+        alerts.remove(listener);
+    }
+
+    /** Called by the watchdog, on its thread, when a running call passes its soft limit. */
+    void softLimitPassed(WovenMethod m, Thread thread, long limit, long elapsed, StackTraceElement[] trace) {
+        try {
+            String name = m.descriptor.name();
+            String stackText = stackText(trace);
+            TimeoutEvent e = new TimeoutEvent();
+            if (e.isEnabled()) {
+                e.name = name;
+                e.level = "SOFT";
+                e.limit = limit;
+                e.elapsed = elapsed;
+                e.callThread = thread;
+                e.stack = stackText;
+                e.commit();
+            }
+            alerts.raise(new Alert("TOOL_TIME", "SOFT", elapsed / 1e6, limit / 1e6, name, false, Instant.now()));
+            Log.warnOnce("soft:" + name, name + " passed its soft limit of " + Durations.format(Duration.ofNanos(limit))
+                    + " on thread " + thread.getName() + where(trace) + "; later ones are in toolwarden.Timeout events");
+        } catch (Throwable t) {
+            errors.record("reporting a soft limit", t);
+        }
+    }
+
+    /** Where a stuck call is: its top frame, and the first frame of the application's own code below it. */
+    private static String where(StackTraceElement[] trace) {
+        if (trace.length == 0) {
+            return "";
+        }
+        String top = frame(trace[0]);
+        for (StackTraceElement e : trace) {
+            String c = e.getClassName();
+            if (!(c.startsWith("java.") || c.startsWith("javax.") || c.startsWith("jdk.") || c.startsWith("sun."))) {
+                return e == trace[0] ? ", in " + top : ", in " + top + " from " + frame(e);
+            }
+        }
+        return ", in " + top;
+    }
+
+    /** A frame as people read it, without the class loader and module names of {@code toString}. */
+    private static String frame(StackTraceElement e) {
+        String where = e.isNativeMethod() ? "Native Method"
+                : e.getFileName() == null ? "Unknown Source"
+                : e.getLineNumber() >= 0 ? e.getFileName() + ":" + e.getLineNumber() : e.getFileName();
+        return e.getClassName() + "." + e.getMethodName() + "(" + where + ")";
+    }
+
+    /** The stack, one {@code at} line per frame, at most 64 frames. */
+    static String stackText(StackTraceElement[] trace) {
+        StringBuilder sb = new StringBuilder();
+        int n = Math.min(trace.length, 64);
+        for (int i = 0; i < n; i++) {
+            sb.append("at ").append(frame(trace[i])).append('\n');
+        }
+        if (trace.length > n) {
+            sb.append("... ").append(trace.length - n).append(" more\n");
+        }
+        return sb.toString();
     }
 }

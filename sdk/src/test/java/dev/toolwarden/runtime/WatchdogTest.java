@@ -1,0 +1,73 @@
+package dev.toolwarden.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.toolwarden.Alert;
+import dev.toolwarden.ExecutionKind;
+import dev.toolwarden.config.Configuration;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class WatchdogTest {
+
+    private static final CallPolicy SOFT_50MS =
+            new CallPolicy(Duration.ofMillis(50), Duration.ZERO, false, null, null, 0, null);
+
+    private final ToolwardenRuntime runtime = new ToolwardenRuntime(Configuration.load(null, Map.of(), Map.of()), false);
+    private final List<Alert> alerts = new CopyOnWriteArrayList<>();
+
+    WatchdogTest() {
+        runtime.addAlertListener(alerts::add);
+    }
+
+    private static void spinUntil(java.util.function.BooleanSupplier done, long millis) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!done.getAsBoolean() && System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void eachCallPastItsSoftLimitIsReportedOnceEvenWhenItsContextIsReused() {
+        int id = runtime.register(new MethodDescriptor("watched", ExecutionKind.TOOL, "com.x.W#watched()", SOFT_50MS));
+        for (int call = 1; call <= 2; call++) {
+            Object context = runtime.enter(id, null, null);
+            int expected = call;
+            spinUntil(() -> alerts.size() == expected, 5_000);
+            assertEquals(call, alerts.size(), "call " + call + " reported while it runs");
+            // Staying longer past the limit reports nothing more for the same call.
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3 * Watchdog.TICK_MILLIS);
+            spinUntil(() -> System.nanoTime() > until, 1_000);
+            assertEquals(call, alerts.size());
+            runtime.exit(context, null);
+        }
+        Alert a = alerts.get(0);
+        assertEquals("TOOL_TIME", a.resource());
+        assertEquals("SOFT", a.level());
+        assertEquals("watched", a.subject());
+        assertEquals(50.0, a.threshold());
+        assertTrue(a.value() >= 50.0, "elapsed " + a.value());
+    }
+
+    @Test
+    void aCallThatEndsBeforeItsLimitIsNeverReported() {
+        int id = runtime.register(new MethodDescriptor("brief", ExecutionKind.TOOL, "com.x.W#brief()", SOFT_50MS));
+        for (int i = 0; i < 1000; i++) {
+            runtime.exit(runtime.enter(id, null, null), null);
+        }
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+        spinUntil(() -> System.nanoTime() > until, 1_000);
+        assertEquals(List.of(), alerts);
+    }
+
+    @Test
+    void stacksAreWrittenWithoutLoaderAndModuleNames() {
+        StackTraceElement e = new StackTraceElement("app", "java.base", "17", "java.lang.Thread", "sleep", null, -2);
+        assertEquals("at java.lang.Thread.sleep(Native Method)\n", ToolwardenRuntime.stackText(new StackTraceElement[] {e}));
+    }
+}
