@@ -107,7 +107,8 @@ public final class Toolwarden {
         }
 
         @Override
-        public void exit(Object context, Throwable thrown) {
+        public Throwable exit(Object context, Throwable thrown) {
+            return null;
         }
 
         @Override

@@ -56,13 +56,15 @@ public final class Dispatch {
      *
      * @param context what {@code enter} returned
      * @param thrown what the body threw, or {@code null}
+     * @return what the caller gets thrown instead (the call passed its hard limit), or {@code null}
      */
-    public static void exit(Object context, Throwable thrown) {
+    public static Throwable exit(Object context, Throwable thrown) {
         if (context != null) {
             RuntimeBridge r = runtime;
             if (r != null) {
-                r.exit(context, thrown);
+                return r.exit(context, thrown);
             }
         }
+        return null;
     }
 }

@@ -63,4 +63,36 @@ class TimeoutIT {
         assertEquals(1, report.tools().stream().filter(t -> t.name().equals("slow-search")).findFirst().orElseThrow()
                 .softTimeouts());
     }
+
+    @Test
+    void hardLimitsEndBlockedCallsWithToolTimeoutExceptionAndLeaveNoInterruptBehind() {
+        ChildResult r = ChildJvm.app(com.example.apps.HangingTools.class).recording().run();
+        java.util.Map<String, String> v = r.values();
+        assertEquals("timeout sleeper limit=300 cause=InterruptedException", v.get("sleeper"), r::describe);
+        assertEquals("timeout taker limit=300 cause=InterruptedException", v.get("taker"));
+        for (String call : List.of("sleeper", "taker")) {
+            long millis = Long.parseLong(v.get(call + ".millis"));
+            assertTrue(millis >= 300 && millis < 1_000, call + " ended soon after its hard limit: " + millis + " ms");
+            assertEquals("false", v.get(call + ".interruptedAfter"), "Toolwarden's interrupt did not leak: " + call);
+        }
+        assertEquals("timeout swallower limit=300 cause=none", v.get("swallower"),
+                "a call that ignores the interrupt and finishes late still times out");
+        assertEquals("false", v.get("swallower.interruptedAfter"));
+        assertEquals("timeout outer limit=300 cause=none", v.get("outer"),
+                "the outer limit holds although the inner call swallowed the interrupt");
+        assertEquals("false", v.get("outer.interruptedAfter"));
+        assertEquals("10000", v.get("quick"), "quick calls with a hard limit are untouched");
+        assertEquals("false", v.get("quick.interruptedAfter"));
+        assertEquals("timeout swallower limit=300 cause=none", v.get("appInterrupt"));
+        assertEquals("true", v.get("appInterrupt.interruptedAfter"), "the application's own interrupt is kept");
+
+        List<RecordedEvent> hard = r.events("toolwarden.Timeout").stream()
+                .filter(e -> "HARD".equals(e.getString("level"))).toList();
+        assertEquals(List.of("sleeper", "taker", "swallower", "outer", "swallower"),
+                hard.stream().sorted(java.util.Comparator.comparing(RecordedEvent::getStartTime))
+                        .map(e -> e.getString("name")).toList());
+        RecordedEvent sleeper = r.executions("sleeper").get(0);
+        assertEquals("TIMEOUT", sleeper.getString("outcome"));
+        assertEquals("dev.toolwarden.ToolTimeoutException", sleeper.getString("error"));
+    }
 }

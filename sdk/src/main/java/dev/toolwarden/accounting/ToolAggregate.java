@@ -18,6 +18,7 @@ public final class ToolAggregate {
     private final LongAdder totalNanos = new LongAdder();
     private final AtomicLong maxNanos = new AtomicLong();
     private final LongAdder errors = new LongAdder();
+    private final LongAdder timeouts = new LongAdder();
     private final LongAdder cpuNanos = new LongAdder();
     private final LongAdder cpuCalls = new LongAdder();
     private final LongAdder allocatedBytes = new LongAdder();
@@ -49,16 +50,18 @@ public final class ToolAggregate {
      * @param wallNanos its duration
      * @param cpu its CPU time, or {@link ThreadResources#UNKNOWN}
      * @param allocated bytes it allocated, or {@link ThreadResources#UNKNOWN}
-     * @param failed whether the body threw
+     * @param outcome how the call ended
      */
-    public void record(long wallNanos, long cpu, long allocated, boolean failed) {
+    public void record(long wallNanos, long cpu, long allocated, dev.toolwarden.Outcome outcome) {
         latency.record(wallNanos);
         totalNanos.add(wallNanos);
         if (wallNanos > maxNanos.get()) {
             maxNanos.accumulateAndGet(wallNanos, Math::max);
         }
-        if (failed) {
+        if (outcome == dev.toolwarden.Outcome.ERROR) {
             errors.increment();
+        } else if (outcome == dev.toolwarden.Outcome.TIMEOUT) {
+            timeouts.increment();
         }
         if (cpu >= 0) {
             cpuNanos.add(cpu);
@@ -76,7 +79,7 @@ public final class ToolAggregate {
         LatencyHistogram.Snapshot h = latency.snapshot();
         long calls = h.count();
         long max = maxNanos.get();
-        return new ToolStatistics(name, kind, calls, errors.sum(), Duration.ofNanos(totalNanos.sum()),
+        return new ToolStatistics(name, kind, calls, errors.sum(), timeouts.sum(), Duration.ofNanos(totalNanos.sum()),
                 Duration.ofNanos(max), Duration.ofNanos(h.percentile(0.50, max)),
                 Duration.ofNanos(h.percentile(0.95, max)), Duration.ofNanos(h.percentile(0.99, max)),
                 Duration.ofNanos(cpuNanos.sum()), cpuCalls.sum(), allocatedBytes.sum(),

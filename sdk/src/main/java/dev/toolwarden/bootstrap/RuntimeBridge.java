@@ -29,8 +29,11 @@ public interface RuntimeBridge {
      *
      * @param context what {@link #enter} returned
      * @param thrown what the body threw, or {@code null}
+     * @return what the caller gets thrown instead of the call's own result (a
+     *     {@link dev.toolwarden.ToolTimeoutException} for a call that passed its hard limit), or
+     *     {@code null} to leave the call's result as it is
      */
-    void exit(Object context, Throwable thrown);
+    Throwable exit(Object context, Throwable thrown);
 
     /** @return a snapshot of every tool's and chat handler's aggregates */
     List<ToolStatistics> statistics();

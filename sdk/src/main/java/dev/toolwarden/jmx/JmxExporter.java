@@ -148,6 +148,11 @@ public final class JmxExporter {
         }
 
         @Override
+        public long getTimeouts() {
+            return now().map(ToolStatistics::timeouts).orElse(0L);
+        }
+
+        @Override
         public double getMeanMillis() {
             return now().map(s -> millis(s.meanTime())).orElse(0.0);
         }

@@ -19,6 +19,9 @@ public interface ToolMXBean {
     /** @return calls that ended with an exception */
     long getErrors();
 
+    /** @return calls that passed their hard limit */
+    long getTimeouts();
+
     /** @return mean call duration in milliseconds */
     double getMeanMillis();
 

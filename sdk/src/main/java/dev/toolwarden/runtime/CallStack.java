@@ -71,7 +71,9 @@ final class CallStack {
      */
     void pop(ExecutionContext c) {
         for (int i = depth - 1; i > c.index; i--) {
-            frames[i].disarm();
+            if (frames[i].close() == ExecutionContext.INTERRUPTED) {
+                Thread.interrupted(); // the abandoned call's interrupt, set by the watchdog
+            }
             frames[i].clear();
         }
         depth = c.index;

@@ -8,10 +8,14 @@ import java.lang.invoke.VarHandle;
  * One woven call in progress: what was read on entry, to be compared on exit.
  *
  * <p>The watchdog reads running contexts from its own thread, like a seqlock: the owner publishes
- * a call by storing its sequence number in {@code armed} (a release store, a plain store on x86)
- * after writing the fields, and withdraws it by storing 0 before reusing them. The watchdog reads
- * {@code armed}, then the fields, then {@code armed} again, and trusts the fields only when both
- * reads give the same non-zero number.
+ * a call by storing {@code sequence << 2} in {@code armed} (a release store, a plain store on x86)
+ * after writing the fields. The watchdog reads {@code armed}, then the fields, then {@code armed}
+ * again, and trusts the fields only when both give the same sequence.
+ *
+ * <p>The low two bits say how the call stands against its hard limit. The owner ends a call with
+ * one compare-and-set from {@link #RUNNING} to 0; the watchdog may interrupt the owner only after
+ * its own compare-and-set from {@link #RUNNING} to {@link #INTERRUPTING} succeeded. One of the two
+ * wins, so an interrupt of Toolwarden's can never reach the owner after its call has returned.
  */
 final class ExecutionContext {
 
@@ -28,9 +32,20 @@ final class ExecutionContext {
     final CallStack stack;
     final int index;
 
-    /** The running call's sequence number, or 0 between calls. Written by the owner thread only. */
+    /** Within its hard limit (or it has none). */
+    static final int RUNNING = 0;
+    /** The watchdog is interrupting the owner; the owner waits for it to finish before ending the call. */
+    static final int INTERRUPTING = 1;
+    /** The hard limit passed and the watchdog interrupted the owner. */
+    static final int INTERRUPTED = 2;
+    /** The hard limit passed while the owner was already interrupted by the application: left alone. */
+    static final int LATE = 3;
+
+    /** {@code sequence << 2 | state} of the running call, or 0 between calls. */
     @SuppressWarnings("unused")
     private long armed;
+    /** The running call's sequence number: the owner's own copy. */
+    long sequence;
     /** The sequence number of the call whose soft limit the watchdog has reported. Written by the watchdog only. */
     long softReported;
 
@@ -49,25 +64,49 @@ final class ExecutionContext {
     }
 
     /** Publishes the call to the watchdog; called by the owner after the call's fields are written. */
-    void arm(long sequence) {
-        ARMED.setRelease(this, sequence);
+    void arm(long callSequence) {
+        sequence = callSequence;
+        ARMED.setRelease(this, callSequence << 2);
     }
 
-    /** Withdraws the call from the watchdog; called by the owner before the fields change. */
-    void disarm() {
+    /**
+     * Withdraws the call from the watchdog; called by the owner when the call ends, before the
+     * fields change.
+     *
+     * @return {@link #RUNNING} when the call ended within its hard limit, else {@link #INTERRUPTED}
+     *     or {@link #LATE}
+     */
+    int close() {
+        if (ARMED.compareAndSet(this, sequence << 2, 0L)) {
+            VarHandle.storeStoreFence();
+            return RUNNING;
+        }
+        long word;
+        while (((word = (long) ARMED.getAcquire(this)) & 3) == INTERRUPTING) {
+            Thread.onSpinWait(); // the watchdog is between deciding and interrupting: microseconds
+        }
         ARMED.setRelease(this, 0L);
-        // Keeps the owner's next writes to the fields from becoming visible before the withdrawal.
         VarHandle.storeStoreFence();
+        return word == 0 ? RUNNING : (int) (word & 3);
     }
 
-    /** @return the running call's sequence number as the watchdog sees it, or 0 */
-    long armedSequence() {
+    /** @return {@code sequence << 2 | state} as the watchdog sees it, or 0 */
+    long word() {
         return (long) ARMED.getAcquire(this);
+    }
+
+    /** The watchdog's claim on the call at its hard limit: wins only while the call still runs. */
+    boolean claimForInterrupt(long callSequence) {
+        return ARMED.compareAndSet(this, callSequence << 2 | RUNNING, callSequence << 2 | INTERRUPTING);
+    }
+
+    /** The watchdog, after interrupting (or deciding not to): lets the owner end the call. */
+    void interrupted(long callSequence, boolean byToolwarden) {
+        ARMED.setRelease(this, callSequence << 2 | (byToolwarden ? INTERRUPTED : LATE));
     }
 
     /** Ends this call: drops its references, so that a reused context keeps nothing of the application alive. */
     void release() {
-        disarm();
         clear();
         stack.pop(this);
     }

@@ -5,6 +5,7 @@ import dev.toolwarden.AlertListener;
 import dev.toolwarden.ConversationStatistics;
 import dev.toolwarden.Durations;
 import dev.toolwarden.Outcome;
+import dev.toolwarden.ToolTimeoutException;
 import dev.toolwarden.ToolStatistics;
 import dev.toolwarden.accounting.ConversationAccounting;
 import dev.toolwarden.accounting.ThreadResources;
@@ -180,14 +181,30 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     }
 
     @Override
-    public void exit(Object context, Throwable thrown) {
+    public Throwable exit(Object context, Throwable thrown) {
         if (!(context instanceof ExecutionContext)) {
             // enter returned null: the call is not accounted (unknown method, too deep, failure on entry).
-            return;
+            return null;
         }
         ExecutionContext c = (ExecutionContext) context;
+        long end = System.nanoTime();
+        // First of all, so that the watchdog cannot interrupt this thread once the call is over.
+        int ended = c.close();
+        Throwable replacement = null;
         try {
-            long end = System.nanoTime();
+            WovenMethod m = c.method;
+            if (ended != ExecutionContext.RUNNING) {
+                if (ended == ExecutionContext.INTERRUPTED) {
+                    // The watchdog's interrupt must not leak into the caller's later work.
+                    Thread.interrupted();
+                }
+                ToolTimeoutException timeout = new ToolTimeoutException(m.descriptor.name(),
+                        Duration.ofNanos(m.hardNanos), Duration.ofNanos(end - c.startNanos));
+                if (thrown != null) {
+                    timeout.initCause(thrown);
+                }
+                replacement = timeout;
+            }
             long allocated = c.startAllocated == UNKNOWN ? UNKNOWN : difference(c.startAllocated,
                     resources.allocatedBytes());
             long cpu = c.startCpu == UNKNOWN ? UNKNOWN : difference(c.startCpu, resources.cpuTime());
@@ -195,8 +212,8 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                 throw new IllegalStateException("injected failure on exit (toolwarden.debug.fail=exit)");
             }
             long wall = end - c.startNanos;
-            WovenMethod m = c.method;
-            m.aggregate.record(wall, cpu, allocated, thrown != null);
+            Outcome outcome = replacement != null ? Outcome.TIMEOUT : thrown != null ? Outcome.ERROR : Outcome.SUCCESS;
+            m.aggregate.record(wall, cpu, allocated, outcome);
             if (c.conversation != null) {
                 conversations.record(c.conversation, c.countsForConversation, wall, cpu, allocated);
             }
@@ -204,18 +221,19 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             if (event != null) {
                 event.end();
                 if (event.shouldCommit()) {
+                    Throwable reported = replacement != null ? replacement : thrown;
                     event.kind = m.kind;
                     event.name = m.descriptor.name();
                     event.method = m.descriptor.method();
-                    event.outcome = thrown == null ? Outcome.SUCCESS.name() : Outcome.ERROR.name();
+                    event.outcome = outcome.name();
                     event.cpuTime = cpu == UNKNOWN ? ExecutionEvent.UNKNOWN : cpu;
                     event.allocated = allocated == UNKNOWN ? ExecutionEvent.UNKNOWN : allocated;
                     event.conversationId = c.conversation;
-                    if (thrown != null || c.arguments != null) {
+                    if (reported != null || c.arguments != null) {
                         // Both may run application code (getMessage, toString): not accounted, not re-entered.
                         c.stack.busy = true;
                         try {
-                            event.error = thrown == null ? null : errorText(thrown);
+                            event.error = reported == null ? null : errorText(reported);
                             event.arguments = ArgumentText.of(argumentRecording, c.arguments);
                         } finally {
                             c.stack.busy = false;
@@ -229,6 +247,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         } finally {
             c.release();
         }
+        return replacement;
     }
 
     private static long difference(long start, long end) {
@@ -328,26 +347,28 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         alerts.remove(listener);
     }
 
-    /** Called by the watchdog, on its thread, when a running call passes its soft limit. */
-    void softLimitPassed(WovenMethod m, Thread thread, long limit, long elapsed, StackTraceElement[] trace) {
+    /** Called by the watchdog, on its thread, when a running call passes its soft or hard limit. */
+    void limitPassed(WovenMethod m, String level, Thread thread, long limit, long elapsed, StackTraceElement[] trace) {
         try {
             String name = m.descriptor.name();
             String stackText = stackText(trace);
             TimeoutEvent e = new TimeoutEvent();
             if (e.isEnabled()) {
                 e.name = name;
-                e.level = "SOFT";
+                e.level = level;
                 e.limit = limit;
                 e.elapsed = elapsed;
                 e.callThread = thread;
                 e.stack = stackText;
                 e.commit();
             }
-            alerts.raise(new Alert("TOOL_TIME", "SOFT", elapsed / 1e6, limit / 1e6, name, false, Instant.now()));
-            Log.warnOnce("soft:" + name, name + " passed its soft limit of " + Durations.format(Duration.ofNanos(limit))
-                    + " on thread " + thread.getName() + where(trace) + "; later ones are in toolwarden.Timeout events");
+            alerts.raise(new Alert("TOOL_TIME", level, elapsed / 1e6, limit / 1e6, name, false, Instant.now()));
+            Log.warnOnce(level + ":" + name, name + " passed its " + level.toLowerCase(java.util.Locale.ROOT)
+                    + " limit of " + Durations.format(Duration.ofNanos(limit)) + " on thread " + thread.getName()
+                    + where(trace) + ("HARD".equals(level) ? "; the thread was interrupted" : "")
+                    + "; later ones are in toolwarden.Timeout events");
         } catch (Throwable t) {
-            errors.record("reporting a soft limit", t);
+            errors.record("reporting a " + level.toLowerCase(java.util.Locale.ROOT) + " limit", t);
         }
     }
 

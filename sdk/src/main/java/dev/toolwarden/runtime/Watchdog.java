@@ -9,12 +9,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The one watchdog of the JVM: a daemon thread that looks at every running woven call a hundred
- * times a second and reports the calls that have passed their soft limit, with the stack of the
- * thread running them, while they still run.
+ * times a second. A call past its soft limit is reported, with the stack of the thread running it,
+ * while it still runs; a call past its hard limit is reported and its thread interrupted, and the
+ * call's exit turns it into a {@link dev.toolwarden.ToolTimeoutException}.
  *
  * <p>Calls do not register with it: it scans the threads' {@link CallStack}s, which exist anyway,
- * so a call costs the watchdog two plain stores (arming and disarming its context) and nothing
- * else: no allocation, no lock, no queue. A thread's stack is registered once, when the thread
+ * so a call costs the watchdog a store on entry and a compare-and-set on exit, and nothing else:
+ * no allocation, no lock, no queue. A thread's stack is registered once, when the thread
  * makes its first woven call, and forgotten when the thread ends.
  */
 final class Watchdog implements Runnable {
@@ -84,24 +85,36 @@ final class Watchdog implements Runnable {
     }
 
     private static void check(CallStack s, ExecutionContext c, long now) {
-        long sequence = c.armedSequence();
-        if (sequence == 0 || c.softReported == sequence) {
+        long word = c.word();
+        if (word == 0) {
             return;
         }
+        long sequence = word >>> 2;
         WovenMethod m = c.method;
         long start = c.startNanos;
         VarHandle.loadLoadFence();
-        if (m == null || c.armedSequence() != sequence) {
+        if (m == null || c.word() >>> 2 != sequence) {
             return;
         }
-        long soft = m.softNanos;
-        if (soft > 0 && now - start >= soft) {
+        long elapsed = now - start;
+        if (m.softNanos > 0 && elapsed >= m.softNanos && c.softReported != sequence) {
             StackTraceElement[] trace = s.owner.getStackTrace();
-            if (c.armedSequence() != sequence) {
+            if (c.word() >>> 2 != sequence) {
                 return; // it ended while its stack was taken: it was slow, not stuck
             }
             c.softReported = sequence;
-            m.runtime.softLimitPassed(m, s.owner, soft, now - start, trace);
+            m.runtime.limitPassed(m, "SOFT", s.owner, m.softNanos, elapsed, trace);
+        }
+        if (m.hardNanos > 0 && elapsed >= m.hardNanos && (word & 3) == ExecutionContext.RUNNING
+                && c.claimForInterrupt(sequence)) {
+            // The call is ours to end: the owner cannot finish it before we say so.
+            StackTraceElement[] trace = s.owner.getStackTrace();
+            boolean byToolwarden = !s.owner.isInterrupted();
+            if (byToolwarden) {
+                s.owner.interrupt();
+            }
+            c.interrupted(sequence, byToolwarden);
+            m.runtime.limitPassed(m, "HARD", s.owner, m.hardNanos, elapsed, trace);
         }
     }
 }

@@ -11,6 +11,8 @@ final class WovenMethod {
     final String kind;
     /** The soft limit in nanoseconds, 0 for none: read by the watchdog on every scan. */
     final long softNanos;
+    /** The hard limit in nanoseconds, 0 for none. */
+    final long hardNanos;
     private final int cpuSampleEvery;
     // Racy on purpose: sampling one call in about N needs no exact count.
     private int cpuCounter;
@@ -21,6 +23,7 @@ final class WovenMethod {
         this.aggregate = aggregate;
         this.kind = descriptor.kind().name();
         this.softNanos = descriptor.policy().softTimeout() == null ? 0 : descriptor.policy().softTimeout().toNanos();
+        this.hardNanos = descriptor.policy().hardTimeout() == null ? 0 : descriptor.policy().hardTimeout().toNanos();
         this.cpuSampleEvery = cpuSampleEvery;
     }
 

@@ -38,9 +38,9 @@ class ToolAggregateTest {
     @Test
     void callsAndWallTimeAreSummed() {
         ToolAggregate a = new ToolAggregate("Calculator.add", ExecutionKind.TOOL);
-        a.record(100, 10, 1000, false);
-        a.record(300, 30, 3000, false);
-        a.record(200, 20, 2000, false);
+        a.record(100, 10, 1000, dev.toolwarden.Outcome.SUCCESS);
+        a.record(300, 30, 3000, dev.toolwarden.Outcome.SUCCESS);
+        a.record(200, 20, 2000, dev.toolwarden.Outcome.SUCCESS);
         ToolStatistics s = a.snapshot();
         assertEquals(3, s.calls());
         assertEquals(Duration.ofNanos(600), s.totalTime());
@@ -50,18 +50,18 @@ class ToolAggregateTest {
     @Test
     void maxIsTheLongestCall() {
         ToolAggregate a = new ToolAggregate("Calculator.add", ExecutionKind.TOOL);
-        a.record(100, 10, 10, false);
-        a.record(9_000, 10, 10, false);
-        a.record(300, 10, 10, false);
+        a.record(100, 10, 10, dev.toolwarden.Outcome.SUCCESS);
+        a.record(9_000, 10, 10, dev.toolwarden.Outcome.SUCCESS);
+        a.record(300, 10, 10, dev.toolwarden.Outcome.SUCCESS);
         assertEquals(Duration.ofNanos(9_000), a.snapshot().maxTime());
     }
 
     @Test
     void errorsCountFailedCallsOnly() {
         ToolAggregate a = new ToolAggregate("Calculator.add", ExecutionKind.TOOL);
-        a.record(100, 10, 10, true);
-        a.record(100, 10, 10, false);
-        a.record(100, 10, 10, true);
+        a.record(100, 10, 10, dev.toolwarden.Outcome.ERROR);
+        a.record(100, 10, 10, dev.toolwarden.Outcome.SUCCESS);
+        a.record(100, 10, 10, dev.toolwarden.Outcome.ERROR);
         ToolStatistics s = a.snapshot();
         assertEquals(3, s.calls());
         assertEquals(2, s.errors());
@@ -70,8 +70,8 @@ class ToolAggregateTest {
     @Test
     void cpuTimeAndAllocationsAreSummedOverMeasuredCalls() {
         ToolAggregate a = new ToolAggregate("Calculator.add", ExecutionKind.TOOL);
-        a.record(100, 40, 1000, false);
-        a.record(100, 60, 3000, false);
+        a.record(100, 40, 1000, dev.toolwarden.Outcome.SUCCESS);
+        a.record(100, 60, 3000, dev.toolwarden.Outcome.SUCCESS);
         ToolStatistics s = a.snapshot();
         assertEquals(Duration.ofNanos(100), s.cpuTime());
         assertEquals(2, s.cpuMeasuredCalls());
@@ -84,8 +84,8 @@ class ToolAggregateTest {
     @Test
     void unknownCpuTimeIsNotCountedAsMeasured() {
         ToolAggregate a = new ToolAggregate("Calculator.add", ExecutionKind.TOOL);
-        a.record(100, 40, 1000, false);
-        a.record(100, UNKNOWN, 1000, false);
+        a.record(100, 40, 1000, dev.toolwarden.Outcome.SUCCESS);
+        a.record(100, UNKNOWN, 1000, dev.toolwarden.Outcome.SUCCESS);
         ToolStatistics s = a.snapshot();
         assertEquals(Duration.ofNanos(40), s.cpuTime());
         assertEquals(1, s.cpuMeasuredCalls());
@@ -95,8 +95,8 @@ class ToolAggregateTest {
     @Test
     void unknownAllocationIsNotCountedAsMeasured() {
         ToolAggregate a = new ToolAggregate("Calculator.add", ExecutionKind.TOOL);
-        a.record(100, 40, 1000, false);
-        a.record(100, 40, UNKNOWN, false);
+        a.record(100, 40, 1000, dev.toolwarden.Outcome.SUCCESS);
+        a.record(100, 40, UNKNOWN, dev.toolwarden.Outcome.SUCCESS);
         ToolStatistics s = a.snapshot();
         assertEquals(1000, s.allocatedBytes());
         assertEquals(1, s.allocationMeasuredCalls());
@@ -106,7 +106,7 @@ class ToolAggregateTest {
     @Test
     void callsWithNothingMeasuredLeaveMeansUnknown() {
         ToolAggregate a = new ToolAggregate("Calculator.add", ExecutionKind.TOOL);
-        a.record(100, UNKNOWN, UNKNOWN, false);
+        a.record(100, UNKNOWN, UNKNOWN, dev.toolwarden.Outcome.SUCCESS);
         ToolStatistics s = a.snapshot();
         assertEquals(1, s.calls());
         assertEquals(Duration.ZERO, s.cpuTime());
@@ -119,7 +119,7 @@ class ToolAggregateTest {
     @Test
     void measuredZeroIsAMeasurement() {
         ToolAggregate a = new ToolAggregate("Calculator.add", ExecutionKind.TOOL);
-        a.record(100, 0, 0, false);
+        a.record(100, 0, 0, dev.toolwarden.Outcome.SUCCESS);
         ToolStatistics s = a.snapshot();
         assertEquals(1, s.cpuMeasuredCalls());
         assertEquals(1, s.allocationMeasuredCalls());
@@ -130,7 +130,7 @@ class ToolAggregateTest {
     void percentilesFollowTheRecordedDurations() {
         ToolAggregate a = new ToolAggregate("Search.query", ExecutionKind.TOOL);
         for (int i = 1; i <= 1000; i++) {
-            a.record(i * 1_000_000L, UNKNOWN, UNKNOWN, false);
+            a.record(i * 1_000_000L, UNKNOWN, UNKNOWN, dev.toolwarden.Outcome.SUCCESS);
         }
         ToolStatistics s = a.snapshot();
         assertClose(500_000_000L, s.p50().toNanos());

@@ -26,14 +26,19 @@ public final class ExecutionAdvice {
     }
 
     /**
-     * On exit, normal or exceptional: ends accounting. The body's result or exception is left as it is.
+     * On exit, normal or exceptional: ends accounting. The body's result or exception stands, unless
+     * the call passed its hard limit: then the caller gets the {@code ToolTimeoutException} the
+     * runtime returns (assigning to {@code thrown} makes Byte Buddy throw it).
      *
      * @param context what {@link #enter} returned
      * @param thrown what the body threw, or {@code null}
      */
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void exit(@Advice.Enter Object context, @Advice.Thrown Throwable thrown) {
-        Dispatch.exit(context, thrown);
+    public static void exit(@Advice.Enter Object context, @Advice.Thrown(readOnly = false) Throwable thrown) {
+        Throwable replacement = Dispatch.exit(context, thrown);
+        if (replacement != null) {
+            thrown = replacement;
+        }
     }
 
     /** The same, for {@code toolwarden.jfr.arguments=hash|full}: also passes the arguments. */
@@ -57,14 +62,17 @@ public final class ExecutionAdvice {
         }
 
         /**
-         * On exit: ends accounting.
+         * On exit: ends accounting; a call past its hard limit throws the runtime's replacement.
          *
          * @param context what {@link #enter} returned
          * @param thrown what the body threw, or {@code null}
          */
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter Object context, @Advice.Thrown Throwable thrown) {
-            Dispatch.exit(context, thrown);
+        public static void exit(@Advice.Enter Object context, @Advice.Thrown(readOnly = false) Throwable thrown) {
+            Throwable replacement = Dispatch.exit(context, thrown);
+            if (replacement != null) {
+                thrown = replacement;
+            }
         }
     }
 }
