@@ -64,6 +64,16 @@ public final class Toolwarden {
         return () -> r.removeAlertListener(listener);
     }
 
+    /**
+     * A diagnostic: how many woven calls are running now, on all threads. It looks at every thread
+     * that has made a woven call, so call it now and then, not on every request.
+     *
+     * @return woven calls in flight
+     */
+    public static int callsInFlight() {
+        return runtime().callsInFlight();
+    }
+
     /** @return whether the Toolwarden agent is attached to this JVM */
     public static boolean agentAttached() {
         return runtime().agentAttached();
@@ -129,6 +139,11 @@ public final class Toolwarden {
         @Override
         public boolean agentAttached() {
             return false;
+        }
+
+        @Override
+        public int callsInFlight() {
+            return 0;
         }
 
         @Override

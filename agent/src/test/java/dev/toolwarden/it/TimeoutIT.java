@@ -95,4 +95,16 @@ class TimeoutIT {
         assertEquals("TIMEOUT", sleeper.getString("outcome"));
         assertEquals("dev.toolwarden.ToolTimeoutException", sleeper.getString("error"));
     }
+
+    @Test
+    void tenThousandCallsInFlightAllEndWithTheirTimeoutAndLeaveNothingBehind() {
+        ChildResult r = ChildJvm.app(com.example.apps.ManyTimeouts.class).args("10000").run();
+        java.util.Map<String, String> v = r.values();
+        assertEquals("10000", v.get("timedOut"), r::describe);
+        assertEquals("0", v.get("other"));
+        assertEquals("0", v.get("leftInterrupted"), "no thread is left interrupted");
+        assertEquals("0", v.get("inFlightAfterwards"), "the watchdog holds nothing afterwards");
+        assertEquals("10000", v.get("calls.stuck"));
+        assertEquals("10000", v.get("timeouts"));
+    }
 }

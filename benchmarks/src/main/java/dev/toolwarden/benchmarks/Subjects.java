@@ -19,6 +19,19 @@ public final class Subjects {
         }
     }
 
+    /** Woven, with both limits switched off. */
+    public static final class Unlimited {
+        /**
+         * @param x a value
+         * @return x plus one
+         */
+        @Tool(name = "unlimited-noop")
+        @dev.toolwarden.annotation.Timeout(soft = "0", hard = "0")
+        public int noop(int x) {
+            return x + 1;
+        }
+    }
+
     /** Annotated: woven by the agent. */
     public static final class Woven {
         /**

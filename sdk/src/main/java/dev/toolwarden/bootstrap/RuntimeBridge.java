@@ -50,6 +50,9 @@ public interface RuntimeBridge {
     /** @return whether this runtime was installed by the agent (rather than the SDK alone) */
     boolean agentAttached();
 
+    /** @return woven calls running now, on all threads */
+    int callsInFlight();
+
     /** @param listener receives alerts from now on */
     void addAlertListener(dev.toolwarden.AlertListener listener);
 

@@ -211,6 +211,16 @@ public final class JmxExporter {
         }
 
         @Override
+        public int getCallsInFlight() {
+            return runtime.callsInFlight();
+        }
+
+        @Override
+        public int getWatchedThreads() {
+            return runtime.watchedThreads();
+        }
+
+        @Override
         public long getInternalErrors() {
             return runtime.internalErrors();
         }

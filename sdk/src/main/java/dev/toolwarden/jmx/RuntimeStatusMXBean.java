@@ -12,6 +12,12 @@ public interface RuntimeStatusMXBean {
     /** @return conversations being tracked */
     long getConversations();
 
+    /** @return woven calls running now */
+    int getCallsInFlight();
+
+    /** @return threads whose woven calls the watchdog watches */
+    int getWatchedThreads();
+
     /** @return errors inside Toolwarden kept from the application */
     long getInternalErrors();
 }

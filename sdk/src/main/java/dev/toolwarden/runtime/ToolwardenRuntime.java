@@ -288,6 +288,16 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         return java.util.Collections.unmodifiableSet(aggregates.keySet());
     }
 
+    @Override
+    public int callsInFlight() {
+        return Watchdog.INSTANCE.callsInFlight();
+    }
+
+    /** @return threads whose woven calls the watchdog watches */
+    public int watchedThreads() {
+        return Watchdog.INSTANCE.watchedThreads();
+    }
+
     /** @return conversations currently tracked */
     public long conversationCount() {
         return conversations.size();
@@ -347,6 +357,14 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         alerts.remove(listener);
     }
 
+    private static final TimeoutEvent TIMEOUT_PROBE = new TimeoutEvent();
+    private final java.util.Set<String> limitsLogged = ConcurrentHashMap.newKeySet();
+
+    /** @return whether a limit passed now needs the stack: a recording takes the event, or the tool's first log line */
+    boolean wantsStack(String level, WovenMethod m) {
+        return TIMEOUT_PROBE.isEnabled() || !limitsLogged.contains(level + ":" + m.descriptor.name());
+    }
+
     /** Called by the watchdog, on its thread, when a running call passes its soft or hard limit. */
     void limitPassed(WovenMethod m, String level, Thread thread, long limit, long elapsed, StackTraceElement[] trace) {
         try {
@@ -363,10 +381,12 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                 e.commit();
             }
             alerts.raise(new Alert("TOOL_TIME", level, elapsed / 1e6, limit / 1e6, name, false, Instant.now()));
-            Log.warnOnce(level + ":" + name, name + " passed its " + level.toLowerCase(java.util.Locale.ROOT)
-                    + " limit of " + Durations.format(Duration.ofNanos(limit)) + " on thread " + thread.getName()
-                    + where(trace) + ("HARD".equals(level) ? "; the thread was interrupted" : "")
-                    + "; later ones are in toolwarden.Timeout events");
+            if (limitsLogged.add(level + ":" + name)) {
+                Log.warn(name + " passed its " + level.toLowerCase(java.util.Locale.ROOT)
+                        + " limit of " + Durations.format(Duration.ofNanos(limit)) + " on thread " + thread.getName()
+                        + where(trace) + ("HARD".equals(level) ? "; the thread was interrupted" : "")
+                        + "; later ones are in toolwarden.Timeout events");
+            }
         } catch (Throwable t) {
             errors.record("reporting a " + level.toLowerCase(java.util.Locale.ROOT) + " limit", t);
         }

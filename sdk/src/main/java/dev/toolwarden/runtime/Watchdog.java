@@ -24,6 +24,7 @@ final class Watchdog implements Runnable {
     static final long TICK_MILLIS = 10;
 
     static final Watchdog INSTANCE = new Watchdog();
+    private static final StackTraceElement[] NO_STACK = new StackTraceElement[0];
 
     private final ConcurrentLinkedQueue<WeakReference<CallStack>> stacks = new ConcurrentLinkedQueue<>();
     private volatile boolean started;
@@ -65,6 +66,32 @@ final class Watchdog implements Runnable {
         }
     }
 
+    /** @return woven calls running now, on all threads (a diagnostic: it scans every thread's stack) */
+    int callsInFlight() {
+        int running = 0;
+        for (Iterator<WeakReference<CallStack>> it = stacks.iterator(); it.hasNext();) {
+            CallStack s = it.next().get();
+            if (s == null || !s.owner.isAlive()) {
+                it.remove();
+                continue;
+            }
+            ExecutionContext[] frames = s.framesForWatchdog();
+            int depth = Math.min(s.depthForWatchdog(), frames.length);
+            for (int i = 0; i < depth; i++) {
+                if (frames[i] != null && frames[i].word() != 0) {
+                    running++;
+                }
+            }
+        }
+        return running;
+    }
+
+    /** @return threads whose call stacks the watchdog holds */
+    int watchedThreads() {
+        stacks.removeIf(r -> r.get() == null || !r.get().owner.isAlive());
+        return stacks.size();
+    }
+
     /** Checks every running call once. Package-private for tests. */
     void scan(long now) {
         for (Iterator<WeakReference<CallStack>> it = stacks.iterator(); it.hasNext();) {
@@ -98,7 +125,7 @@ final class Watchdog implements Runnable {
         }
         long elapsed = now - start;
         if (m.softNanos > 0 && elapsed >= m.softNanos && c.softReported != sequence) {
-            StackTraceElement[] trace = s.owner.getStackTrace();
+            StackTraceElement[] trace = m.runtime.wantsStack("SOFT", m) ? s.owner.getStackTrace() : NO_STACK;
             if (c.word() >>> 2 != sequence) {
                 return; // it ended while its stack was taken: it was slow, not stuck
             }
@@ -107,8 +134,10 @@ final class Watchdog implements Runnable {
         }
         if (m.hardNanos > 0 && elapsed >= m.hardNanos && (word & 3) == ExecutionContext.RUNNING
                 && c.claimForInterrupt(sequence)) {
-            // The call is ours to end: the owner cannot finish it before we say so.
-            StackTraceElement[] trace = s.owner.getStackTrace();
+            // The call is ours to end: the owner cannot finish it before we say so. Its stack is taken
+            // only when someone will read it; with thousands of calls timing out at once, taking every
+            // one would make the last of them late.
+            StackTraceElement[] trace = m.runtime.wantsStack("HARD", m) ? s.owner.getStackTrace() : NO_STACK;
             boolean byToolwarden = !s.owner.isInterrupted();
             if (byToolwarden) {
                 s.owner.interrupt();
