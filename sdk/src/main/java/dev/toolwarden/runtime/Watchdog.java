@@ -137,12 +137,20 @@ final class Watchdog implements Runnable {
             // The call is ours to end: the owner cannot finish it before we say so. Its stack is taken
             // only when someone will read it; with thousands of calls timing out at once, taking every
             // one would make the last of them late.
-            StackTraceElement[] trace = m.runtime.wantsStack("HARD", m) ? s.owner.getStackTrace() : NO_STACK;
-            boolean byToolwarden = !s.owner.isInterrupted();
-            if (byToolwarden) {
-                s.owner.interrupt();
+            StackTraceElement[] trace = NO_STACK;
+            boolean byToolwarden = false;
+            try {
+                if (m.runtime.wantsStack("HARD", m)) {
+                    trace = s.owner.getStackTrace();
+                }
+                byToolwarden = !s.owner.isInterrupted();
+                if (byToolwarden) {
+                    s.owner.interrupt();
+                }
+            } finally {
+                // Whatever happened above, the owner may be waiting for this to end its call.
+                c.interrupted(sequence, byToolwarden);
             }
-            c.interrupted(sequence, byToolwarden);
             m.runtime.limitPassed(m, "HARD", s.owner, m.hardNanos, elapsed, trace);
         }
     }
