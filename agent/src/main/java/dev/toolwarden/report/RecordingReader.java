@@ -123,7 +123,6 @@ public final class RecordingReader {
                                     && (threadId < 0 || threadId == c.threadId)
                                     && !e.getStartTime().isBefore(c.start) && !e.getStartTime().isAfter(c.end)) {
                                 c.stack = string(e, "stack");
-                                c.stackTime = e.getStartTime();
                             }
                         }
                     }
@@ -400,7 +399,6 @@ public final class RecordingReader {
         final long threadId;
         final String threadName;
         String stack;
-        Instant stackTime;
 
         Call(int file, Instant start, Instant end, String name, long duration, String outcome, String conversationId,
                 long threadId, String threadName) {

@@ -64,7 +64,7 @@ public final class TextReport {
         }
         slow.appendTo(out, "No calls.");
         for (Report.SlowCall c : withStacks) {
-            out.append("\n  ").append(c.name()).append(" at its soft limit (").append(ms(c.time())).append("):\n");
+            out.append("\n  ").append(c.name()).append(" (started ").append(ms(c.time())).append(") at its soft limit:\n");
             c.stack().lines().forEach(l -> out.append("    ").append(l).append('\n'));
         }
 
