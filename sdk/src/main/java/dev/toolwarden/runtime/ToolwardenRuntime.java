@@ -369,7 +369,6 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     void limitPassed(WovenMethod m, String level, Thread thread, long limit, long elapsed, StackTraceElement[] trace) {
         try {
             String name = m.descriptor.name();
-            String stackText = stackText(trace);
             TimeoutEvent e = new TimeoutEvent();
             if (e.isEnabled()) {
                 e.name = name;
@@ -377,7 +376,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                 e.limit = limit;
                 e.elapsed = elapsed;
                 e.callThread = thread;
-                e.stack = stackText;
+                e.stack = stackText(trace);
                 e.commit();
             }
             alerts.raise(new Alert("TOOL_TIME", level, elapsed / 1e6, limit / 1e6, name, false, Instant.now()));

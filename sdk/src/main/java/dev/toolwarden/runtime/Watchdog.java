@@ -68,22 +68,13 @@ final class Watchdog implements Runnable {
 
     /** @return woven calls running now, on all threads (a diagnostic: it scans every thread's stack) */
     int callsInFlight() {
-        int running = 0;
-        for (Iterator<WeakReference<CallStack>> it = stacks.iterator(); it.hasNext();) {
-            CallStack s = it.next().get();
-            if (s == null || !s.owner.isAlive()) {
-                it.remove();
-                continue;
+        int[] running = new int[1];
+        forEachFrame((s, c) -> {
+            if (c.word() != 0) {
+                running[0]++;
             }
-            ExecutionContext[] frames = s.framesForWatchdog();
-            int depth = Math.min(s.depthForWatchdog(), frames.length);
-            for (int i = 0; i < depth; i++) {
-                if (frames[i] != null && frames[i].word() != 0) {
-                    running++;
-                }
-            }
-        }
-        return running;
+        });
+        return running[0];
     }
 
     /** @return threads whose call stacks the watchdog holds */
@@ -92,20 +83,26 @@ final class Watchdog implements Runnable {
         return stacks.size();
     }
 
-    /** Checks every running call once. Package-private for tests. */
-    void scan(long now) {
+    /** Checks every running call once. */
+    private void scan(long now) {
+        forEachFrame((s, c) -> check(s, c, now));
+    }
+
+    /** Visits every context of every live thread's stack, forgetting the stacks of threads that ended. */
+    private void forEachFrame(java.util.function.BiConsumer<CallStack, ExecutionContext> visit) {
         for (Iterator<WeakReference<CallStack>> it = stacks.iterator(); it.hasNext();) {
             CallStack s = it.next().get();
             if (s == null || !s.owner.isAlive()) {
                 it.remove();
                 continue;
             }
+            // Racy reads, on purpose: a stale depth or array only means a call is seen one tick late.
             ExecutionContext[] frames = s.framesForWatchdog();
             int depth = Math.min(s.depthForWatchdog(), frames.length);
             for (int i = 0; i < depth; i++) {
                 ExecutionContext c = frames[i];
                 if (c != null) {
-                    check(s, c, now);
+                    visit.accept(s, c);
                 }
             }
         }
