@@ -15,7 +15,11 @@ import java.util.Optional;
  * @param kind tool or chat handler
  * @param calls calls that ended, whatever their outcome
  * @param errors calls that ended with an exception from the body
- * @param timeouts calls that passed their hard limit (the caller got {@link ToolTimeoutException})
+ * @param timeouts calls that passed their hard limit (the caller got {@link ToolTimeoutException}, or the
+ *     fallback's answer)
+ * @param rejected calls refused before they ran (concurrency bound, no free isolation worker, load
+ *     shedding), whether the caller got {@link ResourceExhaustedException} or the fallback's answer
+ * @param fallbacks calls answered by their {@code @Fallback} method
  * @param totalTime wall time of all calls
  * @param maxTime the longest call
  * @param p50 median call duration (within the histogram's precision, about 3%)
@@ -26,7 +30,8 @@ import java.util.Optional;
  * @param allocatedBytes bytes allocated by the measured calls' threads
  * @param allocationMeasuredCalls calls whose allocations were measured
  */
-public record ToolStatistics(String name, ExecutionKind kind, long calls, long errors, long timeouts, Duration totalTime,
+public record ToolStatistics(String name, ExecutionKind kind, long calls, long errors, long timeouts, long rejected,
+        long fallbacks, Duration totalTime,
         Duration maxTime, Duration p50, Duration p95, Duration p99, Duration cpuTime, long cpuMeasuredCalls,
         long allocatedBytes, long allocationMeasuredCalls) {
 

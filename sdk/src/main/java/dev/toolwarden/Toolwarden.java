@@ -74,6 +74,16 @@ public final class Toolwarden {
         return runtime().callsInFlight();
     }
 
+    /**
+     * The worker threads of isolated calls ({@code @Timeout(isolate = true)}): how many there are,
+     * how many run a body, and how many bodies were abandoned at their hard limit and still run.
+     *
+     * @return the isolation workers' figures
+     */
+    public static IsolationStatistics isolation() {
+        return runtime().isolation();
+    }
+
     /** @return whether the Toolwarden agent is attached to this JVM */
     public static boolean agentAttached() {
         return runtime().agentAttached();
@@ -119,6 +129,29 @@ public final class Toolwarden {
         @Override
         public Throwable exit(Object context, Throwable thrown) {
             return null;
+        }
+
+        @Override
+        public Object enterGuarded(int method, Object conversation, Object self, Object[] arguments,
+                java.lang.invoke.MethodHandle body) {
+            return null;
+        }
+
+        @Override
+        public dev.toolwarden.bootstrap.Completion exitGuarded(Object context, Object returned, Throwable thrown,
+                Object self, Object[] arguments, java.lang.invoke.MethodHandle fallback) {
+            return null;
+        }
+
+        @Override
+        public dev.toolwarden.bootstrap.Completion fallback(dev.toolwarden.bootstrap.Completion pending, Object self,
+                Object[] arguments, java.lang.invoke.MethodHandle fallback) {
+            return dev.toolwarden.bootstrap.Completion.throwing(pending.fallbackReason());
+        }
+
+        @Override
+        public IsolationStatistics isolation() {
+            return new IsolationStatistics(0, 0, 0, 0, 0, 0);
         }
 
         @Override

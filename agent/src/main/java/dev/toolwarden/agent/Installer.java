@@ -93,11 +93,10 @@ public final class Installer {
                 // read the unnamed module of the bootstrap loader, where Dispatch is (ModulesIT).
                 .ignore(ElementMatchers.none())
                 .type(selector::weavesAny)
-                .transform((builder, type, loader, module, domain) -> builder.visit(
-                        bindings.advice().on(method -> selector.isCandidate(type, method))))
+                .transform((builder, type, loader, module, domain) -> builder.visit(bindings.visitor(type)))
                 .makeRaw();
         ClassPrefilter prefilter = new ClassPrefilter(config, selector.markerAnnotations());
-        instrumentation.addTransformer(new WeavingTransformer(byteBuddy, prefilter, runtime.errors()), true);
+        instrumentation.addTransformer(new WeavingTransformer(byteBuddy, prefilter, runtime.errors(), selector::forget), true);
 
         if (config.get(Keys.JMX)) {
             JmxExporter.start(runtime, runtime.housekeeping(), Duration.ofSeconds(1));

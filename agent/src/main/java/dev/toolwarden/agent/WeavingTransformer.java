@@ -16,8 +16,11 @@ final class WeavingTransformer implements ClassFileTransformer {
     private final ClassPrefilter prefilter;
     private final ClassLoader agentLoader;
     private final InternalErrors errors;
+    private final Runnable afterClass;
 
-    WeavingTransformer(ClassFileTransformer byteBuddy, ClassPrefilter prefilter, InternalErrors errors) {
+    WeavingTransformer(ClassFileTransformer byteBuddy, ClassPrefilter prefilter, InternalErrors errors,
+            Runnable afterClass) {
+        this.afterClass = afterClass;
         this.byteBuddy = byteBuddy;
         this.prefilter = prefilter;
         this.agentLoader = WeavingTransformer.class.getClassLoader();
@@ -40,6 +43,8 @@ final class WeavingTransformer implements ClassFileTransformer {
         } catch (Throwable t) {
             errors.record("weaving " + className, t);
             return null;
+        } finally {
+            afterClass.run();
         }
     }
 }

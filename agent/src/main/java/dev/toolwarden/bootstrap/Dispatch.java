@@ -67,4 +67,57 @@ public final class Dispatch {
         }
         return null;
     }
+
+    /**
+     * Called on entry of a guarded woven method.
+     *
+     * @param method the method's id
+     * @param conversation the {@code @ConversationId} argument, or {@code null}
+     * @param self the receiver, or {@code null}
+     * @param arguments the arguments, or {@code null}
+     * @param body a handle on the method's own body, or {@code null}
+     * @return the call's context, a {@link Completion} that skips the body, or {@code null}
+     */
+    public static Object enterGuarded(int method, Object conversation, Object self, Object[] arguments,
+            java.lang.invoke.MethodHandle body) {
+        RuntimeBridge r = runtime;
+        return r == null ? null : r.enterGuarded(method, conversation, self, arguments, body);
+    }
+
+    /**
+     * Called on exit of a guarded woven method.
+     *
+     * @param context what {@code enterGuarded} returned
+     * @param returned the returned value, or {@code null}
+     * @param thrown what the body threw, or {@code null}
+     * @param self the fallback's receiver, or {@code null}
+     * @param arguments the arguments, or {@code null}
+     * @param fallback a handle on the fallback, or {@code null}
+     * @return how the call ends instead, or {@code null}
+     */
+    public static Completion exitGuarded(Object context, Object returned, Throwable thrown, Object self,
+            Object[] arguments, java.lang.invoke.MethodHandle fallback) {
+        if (context != null) {
+            RuntimeBridge r = runtime;
+            if (r != null) {
+                return r.exitGuarded(context, returned, thrown, self, arguments, fallback);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Calls the fallback a completion asks for.
+     *
+     * @param pending the completion
+     * @param self the fallback's receiver, or {@code null}
+     * @param arguments the call's arguments
+     * @param fallback a handle on the fallback, or {@code null}
+     * @return how the call ends
+     */
+    public static Completion fallback(Completion pending, Object self, Object[] arguments,
+            java.lang.invoke.MethodHandle fallback) {
+        RuntimeBridge r = runtime;
+        return r == null ? Completion.throwing(pending.fallbackReason()) : r.fallback(pending, self, arguments, fallback);
+    }
 }

@@ -19,6 +19,8 @@ public final class ToolAggregate {
     private final AtomicLong maxNanos = new AtomicLong();
     private final LongAdder errors = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder fallbacks = new LongAdder();
     private final LongAdder cpuNanos = new LongAdder();
     private final LongAdder cpuCalls = new LongAdder();
     private final LongAdder allocatedBytes = new LongAdder();
@@ -53,6 +55,21 @@ public final class ToolAggregate {
      * @param outcome how the call ended
      */
     public void record(long wallNanos, long cpu, long allocated, dev.toolwarden.Outcome outcome) {
+        record(wallNanos, cpu, allocated, outcome, null);
+    }
+
+    /**
+     * Adds one ended call.
+     *
+     * @param wallNanos its duration
+     * @param cpu its CPU time, or {@link ThreadResources#UNKNOWN}
+     * @param allocated bytes it allocated, or {@link ThreadResources#UNKNOWN}
+     * @param outcome how the call ended
+     * @param reason for a {@code FALLBACK} outcome, why the fallback answered: {@code TIMEOUT} or
+     *     {@code REJECTED}; otherwise ignored
+     */
+    public void record(long wallNanos, long cpu, long allocated, dev.toolwarden.Outcome outcome,
+            dev.toolwarden.Outcome reason) {
         latency.record(wallNanos);
         totalNanos.add(wallNanos);
         if (wallNanos > maxNanos.get()) {
@@ -62,6 +79,15 @@ public final class ToolAggregate {
             errors.increment();
         } else if (outcome == dev.toolwarden.Outcome.TIMEOUT) {
             timeouts.increment();
+        } else if (outcome == dev.toolwarden.Outcome.REJECTED) {
+            rejected.increment();
+        } else if (outcome == dev.toolwarden.Outcome.FALLBACK) {
+            fallbacks.increment();
+            if (reason == dev.toolwarden.Outcome.TIMEOUT) {
+                timeouts.increment();
+            } else if (reason == dev.toolwarden.Outcome.REJECTED) {
+                rejected.increment();
+            }
         }
         if (cpu >= 0) {
             cpuNanos.add(cpu);
@@ -79,7 +105,8 @@ public final class ToolAggregate {
         LatencyHistogram.Snapshot h = latency.snapshot();
         long calls = h.count();
         long max = maxNanos.get();
-        return new ToolStatistics(name, kind, calls, errors.sum(), timeouts.sum(), Duration.ofNanos(totalNanos.sum()),
+        return new ToolStatistics(name, kind, calls, errors.sum(), timeouts.sum(), rejected.sum(),
+                fallbacks.sum(), Duration.ofNanos(totalNanos.sum()),
                 Duration.ofNanos(max), Duration.ofNanos(h.percentile(0.50, max)),
                 Duration.ofNanos(h.percentile(0.95, max)), Duration.ofNanos(h.percentile(0.99, max)),
                 Duration.ofNanos(cpuNanos.sum()), cpuCalls.sum(), allocatedBytes.sum(),

@@ -35,6 +35,50 @@ public interface RuntimeBridge {
      */
     Throwable exit(Object context, Throwable thrown);
 
+    /**
+     * Starts a call of a guarded woven method: one with a fallback, a concurrency bound, isolation
+     * or an asynchronous result. Never throws.
+     *
+     * @param method the method's id
+     * @param conversation the {@code @ConversationId} argument, or {@code null}
+     * @param self the receiver, or {@code null} for a static method
+     * @param arguments the arguments, when the method's flags ask for them, otherwise {@code null}
+     * @param body a handle that runs the method's own body (isolated methods), or {@code null}
+     * @return the call's context; a {@link Completion} when the body must not run here (woven code
+     *     then skips it and applies the completion on exit); {@code null} when the call is not accounted
+     */
+    Object enterGuarded(int method, Object conversation, Object self, Object[] arguments,
+            java.lang.invoke.MethodHandle body);
+
+    /**
+     * Ends a call of a guarded woven method. Never throws.
+     *
+     * @param context what {@link #enterGuarded} returned
+     * @param returned the returned value, when the method's flags ask for it, otherwise {@code null}
+     * @param thrown what the body threw, or {@code null}
+     * @param self the receiver, or {@code null}
+     * @param arguments the arguments, when the method's flags ask for them, otherwise {@code null}
+     * @param fallback a handle on the method's fallback, or {@code null}
+     * @return how the call ends instead of the body's own result, or {@code null} to leave it
+     */
+    Completion exitGuarded(Object context, Object returned, Throwable thrown, Object self, Object[] arguments,
+            java.lang.invoke.MethodHandle fallback);
+
+    /**
+     * Calls the fallback of a call that {@link Completion#fallbackWanted() wants one}, on the
+     * caller's thread, and finishes the call's accounting. Never throws.
+     *
+     * @param pending the completion that asked for the fallback
+     * @param self the receiver, or {@code null}
+     * @param arguments the call's arguments
+     * @param fallback a handle on the fallback method, or {@code null}
+     * @return how the call ends: the fallback's value, or what it threw
+     */
+    Completion fallback(Completion pending, Object self, Object[] arguments, java.lang.invoke.MethodHandle fallback);
+
+    /** @return the isolation workers' figures */
+    dev.toolwarden.IsolationStatistics isolation();
+
     /** @return a snapshot of every tool's and chat handler's aggregates */
     List<ToolStatistics> statistics();
 

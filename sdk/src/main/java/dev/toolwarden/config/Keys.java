@@ -48,6 +48,10 @@ public final class Keys {
     /** {@code toolwarden.timeout.hard}: the default hard limit. */
     public static final Key<Duration> TIMEOUT_HARD = duration("toolwarden.timeout.hard", Duration.ofSeconds(60),
             "default hard limit of a woven call");
+    /** {@code toolwarden.isolation.threads}: the bound on worker threads for isolated calls. */
+    public static final Key<Integer> ISOLATION_THREADS = add(new Key<>("toolwarden.isolation.threads", 64,
+            text -> positiveInt(text), String::valueOf,
+            "worker threads for isolated calls (@Timeout(isolate = true)); past it, calls are rejected"));
     /** {@code toolwarden.cache.max-size}: entries per cache category. */
     public static final Key<Integer> CACHE_MAX_SIZE = add(new Key<>("toolwarden.cache.max-size", 1000,
             text -> positiveInt(text), String::valueOf, "entries per cache category"));

@@ -18,6 +18,13 @@ final class CallStack {
     private long calls;
     /** Set while Toolwarden runs application code (toString of an argument): woven calls then pass unaccounted. */
     boolean busy;
+    /**
+     * Set by an isolation worker just before it runs an isolated body: the id of the woven method
+     * whose next entry on this thread is that body, which must run as it is, not be isolated again.
+     */
+    int bodyOf = -1;
+    /** On an isolation worker, the conversation of the call whose body runs here; nested calls inherit it. */
+    String inheritedConversation;
 
     ExecutionContext current() {
         return depth == 0 ? null : frames[depth - 1];
@@ -25,6 +32,9 @@ final class CallStack {
 
     /** @return whether a call in progress on this thread is for {@code conversation} */
     boolean hasConversation(String conversation) {
+        if (conversation.equals(inheritedConversation)) {
+            return true;
+        }
         for (int i = 0; i < depth; i++) {
             if (conversation.equals(frames[i].conversation)) {
                 return true;

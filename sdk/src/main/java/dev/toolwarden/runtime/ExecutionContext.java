@@ -57,6 +57,10 @@ final class ExecutionContext {
     boolean countsForConversation;
     ExecutionEvent event;
     Object[] arguments;
+    /** The isolated call whose body runs on a worker for this call, or {@code null}: its caller times it. */
+    IsolatedCall isolated;
+    /** Whether the call holds a place under its method's concurrency bound. */
+    boolean holdsPlace;
 
     ExecutionContext(CallStack stack, int index) {
         this.stack = stack;
@@ -112,6 +116,11 @@ final class ExecutionContext {
     }
 
     void clear() {
+        if (holdsPlace) {
+            holdsPlace = false;
+            method.leave();
+        }
+        isolated = null;
         method = null;
         conversation = null;
         event = null;

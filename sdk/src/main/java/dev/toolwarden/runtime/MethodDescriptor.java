@@ -10,8 +10,22 @@ import java.util.Objects;
  * @param kind tool or chat handler
  * @param method the method as people read it: {@code com.acme.Calc#add(int, int)}
  * @param policy its limits and caching, as resolved from annotations and configuration
+ * @param asynchronous whether it returns a {@code CompletionStage} whose completion ends the call
  */
-public record MethodDescriptor(String name, ExecutionKind kind, String method, CallPolicy policy) {
+public record MethodDescriptor(String name, ExecutionKind kind, String method, CallPolicy policy,
+        boolean asynchronous) {
+
+    /**
+     * A synchronous method.
+     *
+     * @param name the tool or chat handler name
+     * @param kind tool or chat handler
+     * @param method the method as people read it
+     * @param policy its limits and caching
+     */
+    public MethodDescriptor(String name, ExecutionKind kind, String method, CallPolicy policy) {
+        this(name, kind, method, policy, false);
+    }
 
     /** Checks the components. */
     public MethodDescriptor {

@@ -29,6 +29,7 @@ final class MethodRegistry {
         if (size == current.length) {
             current = Arrays.copyOf(current, size * 2);
         }
+        m.id = size;
         current[size] = m;
         methods = current;
         return size++;

@@ -4,12 +4,15 @@ import dev.toolwarden.Alert;
 import dev.toolwarden.AlertListener;
 import dev.toolwarden.ConversationStatistics;
 import dev.toolwarden.Durations;
+import dev.toolwarden.IsolationStatistics;
 import dev.toolwarden.Outcome;
+import dev.toolwarden.ResourceExhaustedException;
 import dev.toolwarden.ToolTimeoutException;
 import dev.toolwarden.ToolStatistics;
 import dev.toolwarden.accounting.ConversationAccounting;
 import dev.toolwarden.accounting.ThreadResources;
 import dev.toolwarden.accounting.ToolAggregate;
+import dev.toolwarden.bootstrap.Completion;
 import dev.toolwarden.bootstrap.RuntimeBridge;
 import dev.toolwarden.config.ArgumentRecording;
 import dev.toolwarden.config.Configuration;
@@ -19,7 +22,9 @@ import dev.toolwarden.events.ArgumentText;
 import dev.toolwarden.events.ExecutionEvent;
 import dev.toolwarden.events.TimeoutEvent;
 import dev.toolwarden.log.Log;
+import java.lang.invoke.MethodHandle;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.time.Instant;
 import dev.toolwarden.log.InternalErrors;
 import java.util.ArrayList;
@@ -60,6 +65,8 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     private final FaultInjection fault;
     private final int cpuSampleEvery;
     private volatile java.util.concurrent.ScheduledExecutorService housekeeping;
+    private volatile IsolationPool isolation;
+    private volatile java.util.concurrent.ThreadPoolExecutor asyncCompletions;
 
     /**
      * @param configuration the settings
@@ -114,7 +121,6 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     @Override
     public Object enter(int method, Object conversation, Object[] arguments) {
         CallStack stack = null;
-        ExecutionContext c = null;
         try {
             if (fault == FaultInjection.ENTER) {
                 throw new IllegalStateException("injected failure on entry (toolwarden.debug.fail=enter)");
@@ -129,18 +135,33 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             if (stack.busy || stack.isFull()) {
                 return null;
             }
-            ExecutionContext parent = stack.current();
-            String parentConversation = parent == null ? null : parent.conversation;
-            String conv = conversation == null ? parentConversation : conversationId(stack, conversation);
-            // A call's resources count for its conversation unless an open call of the same conversation
-            // already includes them (the parent, or an ancestor when a nested call switched conversations).
-            boolean counts = conv != null && !conv.equals(parentConversation) && !stack.hasConversation(conv);
-            ExecutionEvent event = null;
-            if (PROBE.isEnabled()) {
-                event = new ExecutionEvent();
-                event.begin();
+            ExecutionContext c = open(m, stack, conversation, arguments);
+            c.arm(stack.nextSequence());
+            return c;
+        } catch (Throwable t) {
+            if (stack != null) {
+                stack.busy = false;
             }
-            c = stack.push();
+            errors.record("accounting on entry", t);
+            return null;
+        }
+    }
+
+    /** Pushes a context for a call of {@code m} and reads the clocks; the call is not armed yet. */
+    private ExecutionContext open(WovenMethod m, CallStack stack, Object conversation, Object[] arguments) {
+        ExecutionContext parent = stack.current();
+        String parentConversation = parent == null ? stack.inheritedConversation : parent.conversation;
+        String conv = conversation == null ? parentConversation : conversationId(stack, conversation);
+        // A call's resources count for its conversation unless an open call of the same conversation
+        // already includes them (the parent, or an ancestor when a nested call switched conversations).
+        boolean counts = conv != null && !conv.equals(parentConversation) && !stack.hasConversation(conv);
+        ExecutionEvent event = null;
+        if (PROBE.isEnabled()) {
+            event = new ExecutionEvent();
+            event.begin();
+        }
+        ExecutionContext c = stack.push();
+        try {
             c.method = m;
             c.conversation = conv;
             c.countsForConversation = counts;
@@ -149,18 +170,11 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             c.startAllocated = resources.allocatedBytes();
             c.startCpu = m.measureCpu() ? resources.cpuTime() : UNKNOWN;
             c.startNanos = System.nanoTime();
-            c.arm(stack.nextSequence());
             return c;
         } catch (Throwable t) {
-            if (c != null) {
-                // Never leave a half-entered frame behind: the next call on this thread would take it for its parent.
-                c.release();
-            }
-            if (stack != null) {
-                stack.busy = false;
-            }
-            errors.record("accounting on entry", t);
-            return null;
+            // Never leave a half-entered frame behind: the next call on this thread would take it for its parent.
+            c.release();
+            throw t;
         }
     }
 
@@ -192,62 +206,470 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         int ended = c.close();
         Throwable replacement = null;
         try {
-            WovenMethod m = c.method;
             if (ended != ExecutionContext.RUNNING) {
-                if (ended == ExecutionContext.INTERRUPTED) {
-                    // The watchdog's interrupt must not leak into the caller's later work.
-                    Thread.interrupted();
-                }
-                ToolTimeoutException timeout = new ToolTimeoutException(m.descriptor.name(),
-                        Duration.ofNanos(m.hardNanos), Duration.ofNanos(end - c.startNanos));
-                if (thrown != null) {
-                    timeout.initCause(thrown);
-                }
-                replacement = timeout;
+                replacement = timeout(c, ended, end, thrown);
             }
-            long allocated = c.startAllocated == UNKNOWN ? UNKNOWN : difference(c.startAllocated,
-                    resources.allocatedBytes());
-            long cpu = c.startCpu == UNKNOWN ? UNKNOWN : difference(c.startCpu, resources.cpuTime());
             if (fault == FaultInjection.EXIT) {
                 throw new IllegalStateException("injected failure on exit (toolwarden.debug.fail=exit)");
             }
-            long wall = end - c.startNanos;
-            Outcome outcome = replacement != null ? Outcome.TIMEOUT : thrown != null ? Outcome.ERROR : Outcome.SUCCESS;
-            m.aggregate.record(wall, cpu, allocated, outcome);
-            if (c.conversation != null) {
-                conversations.record(c.conversation, c.countsForConversation, wall, cpu, allocated);
-            }
-            ExecutionEvent event = c.event;
-            if (event != null) {
-                event.end();
-                if (event.shouldCommit()) {
-                    Throwable reported = replacement != null ? replacement : thrown;
-                    event.kind = m.kind;
-                    event.name = m.descriptor.name();
-                    event.method = m.descriptor.method();
-                    event.outcome = outcome.name();
-                    event.cpuTime = cpu == UNKNOWN ? ExecutionEvent.UNKNOWN : cpu;
-                    event.allocated = allocated == UNKNOWN ? ExecutionEvent.UNKNOWN : allocated;
-                    event.conversationId = c.conversation;
-                    if (reported != null || c.arguments != null) {
-                        // Both may run application code (getMessage, toString): not accounted, not re-entered.
-                        c.stack.busy = true;
-                        try {
-                            event.error = reported == null ? null : errorText(reported);
-                            event.arguments = ArgumentText.of(argumentRecording, c.arguments);
-                        } finally {
-                            c.stack.busy = false;
-                        }
-                    }
-                    event.commit();
-                }
-            }
+            finish(c, end, replacement != null ? Outcome.TIMEOUT : thrown != null ? Outcome.ERROR : Outcome.SUCCESS,
+                    null, replacement != null ? replacement : thrown);
         } catch (Throwable t) {
             errors.record("accounting on exit", t);
         } finally {
             c.release();
         }
         return replacement;
+    }
+
+    /** What the caller of a call past its hard limit gets; clears the watchdog's interrupt first. */
+    private static ToolTimeoutException timeout(ExecutionContext c, int ended, long end, Throwable thrown) {
+        if (ended == ExecutionContext.INTERRUPTED) {
+            // The watchdog's interrupt must not leak into the caller's later work.
+            Thread.interrupted();
+        }
+        WovenMethod m = c.method;
+        ToolTimeoutException timeout = new ToolTimeoutException(m.descriptor.name(), Duration.ofNanos(m.hardNanos),
+                Duration.ofNanos(end - c.startNanos));
+        if (thrown != null) {
+            timeout.initCause(thrown);
+        }
+        return timeout;
+    }
+
+    // ---- guarded methods: fallbacks, concurrency bounds, isolation, asynchronous results ----
+
+    @Override
+    public Object enterGuarded(int method, Object conversation, Object self, Object[] arguments, MethodHandle body) {
+        CallStack stack = null;
+        ExecutionContext c = null;
+        try {
+            if (fault == FaultInjection.ENTER) {
+                throw new IllegalStateException("injected failure on entry (toolwarden.debug.fail=enter)");
+            }
+            WovenMethod m = methods.get(method);
+            if (m == null) {
+                return null;
+            }
+            stack = STACKS.get();
+            if (stack.bodyOf == method) {
+                // An isolation worker running the body of a call its caller accounts: run it as it is.
+                stack.bodyOf = -1;
+                return null;
+            }
+            if (stack.busy || stack.isFull()) {
+                return null;
+            }
+            c = open(m, stack, conversation, recordsArguments() ? arguments : null);
+            if (m.running != null) {
+                if (!m.tryEnter()) {
+                    ExecutionContext rejected = c;
+                    c = null;
+                    return reject(rejected, "CONCURRENCY", m.maxConcurrent + " call(s) already running, its bound");
+                }
+                c.holdsPlace = true;
+            }
+            if (m.isolate && body != null && arguments != null) {
+                ExecutionContext isolated = c;
+                c = null; // from here on, isolate() owns the context
+                return isolate(isolated, m, stack, self, arguments, body);
+            }
+            c.arm(stack.nextSequence());
+            return c;
+        } catch (Throwable t) {
+            if (c != null) {
+                c.release();
+            }
+            if (stack != null) {
+                stack.busy = false;
+            }
+            errors.record("accounting on entry", t);
+            return null;
+        }
+    }
+
+    /** A call refused before it ran: the fallback answers, or the caller gets {@link ResourceExhaustedException}. */
+    private Completion reject(ExecutionContext c, String resource, String detail) {
+        ResourceExhaustedException e = new ResourceExhaustedException(c.method.descriptor.name(), resource, detail);
+        if (c.method.hasFallback) {
+            return Completion.fallback(e, c); // the context stays open, unarmed, until the fallback answered
+        }
+        try {
+            finish(c, System.nanoTime(), Outcome.REJECTED, null, e);
+        } catch (Throwable t) {
+            errors.record("accounting a rejected call", t);
+        } finally {
+            c.release();
+        }
+        return Completion.throwing(e);
+    }
+
+    /**
+     * Runs an isolated call's body on a worker and waits for it until the hard limit. Never throws
+     * once the body is handed over: the body must not run a second time in place.
+     */
+    private Completion isolate(ExecutionContext c, WovenMethod m, CallStack stack, Object self, Object[] arguments,
+            MethodHandle body) {
+        IsolationPool pool = isolationPool();
+        IsolatedCall call = new IsolatedCall(pool, m.id, body, self, arguments, c.conversation,
+                m.measureCpu());
+        c.isolated = call;
+        try {
+            pool.execute(call);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            c.isolated = null;
+            return reject(c, "ISOLATION", "all " + pool.maxThreads() + " isolation workers are busy, "
+                    + pool.abandonedNow() + " of them with abandoned bodies (toolwarden.isolation.threads)");
+        }
+        // Armed for the watchdog's soft limit, reported with the worker's stack; the hard limit is kept here.
+        c.arm(stack.nextSequence());
+        boolean ended = call.await(m.hardNanos > 0, c.startNanos + m.hardNanos);
+        long end = System.nanoTime();
+        c.close();
+        if (ended) {
+            try {
+                commit(m, end - c.startNanos, call.cpu, call.allocated, c, call.thrown == null ? Outcome.SUCCESS
+                        : Outcome.ERROR, null, call.thrown);
+            } catch (Throwable t) {
+                errors.record("accounting on exit", t);
+            } finally {
+                c.release();
+            }
+            return call.thrown == null ? Completion.returning(call.value) : Completion.throwing(call.thrown);
+        }
+        ToolTimeoutException timeout = new ToolTimeoutException(m.descriptor.name(), Duration.ofNanos(m.hardNanos),
+                Duration.ofNanos(end - c.startNanos));
+        try {
+            Thread runner = call.runner();
+            StackTraceElement[] trace = runner != null && wantsStack("HARD", m) ? runner.getStackTrace()
+                    : new StackTraceElement[0];
+            call.abandon(); // interrupts the worker; false when the body ended just now, too late all the same
+            limitPassed(m, "HARD", runner != null ? runner : c.stack.owner, m.hardNanos, end - c.startNanos, trace);
+        } catch (Throwable t) {
+            errors.record("abandoning an isolated call", t);
+        }
+        if (m.hasFallback) {
+            return Completion.fallback(timeout, c);
+        }
+        try {
+            commit(m, end - c.startNanos, UNKNOWN, UNKNOWN, c, Outcome.TIMEOUT, null, timeout);
+        } catch (Throwable t) {
+            errors.record("accounting on exit", t);
+        } finally {
+            c.release();
+        }
+        return Completion.throwing(timeout);
+    }
+
+    private IsolationPool isolationPool() {
+        IsolationPool p = isolation;
+        if (p == null) {
+            synchronized (this) {
+                p = isolation;
+                if (p == null) {
+                    isolation = p = new IsolationPool(configuration.get(Keys.ISOLATION_THREADS), resources);
+                }
+            }
+        }
+        return p;
+    }
+
+    @Override
+    public Completion exitGuarded(Object context, Object returned, Throwable thrown, Object self, Object[] arguments,
+            MethodHandle fallback) {
+        if (context instanceof Completion) {
+            return (Completion) context; // decided on entry: isolated, or rejected
+        }
+        if (!(context instanceof ExecutionContext)) {
+            return null;
+        }
+        ExecutionContext c = (ExecutionContext) context;
+        long end = System.nanoTime();
+        int ended = c.close();
+        boolean keep = false;
+        Completion result = null;
+        try {
+            WovenMethod m = c.method;
+            if (ended != ExecutionContext.RUNNING) {
+                ToolTimeoutException timeout = timeout(c, ended, end, thrown);
+                if (m.hasFallback) {
+                    keep = true; // until the fallback answered
+                    return Completion.fallback(timeout, c);
+                }
+                result = Completion.throwing(timeout);
+            } else if (m.asynchronous && thrown == null && returned instanceof CompletionStage) {
+                keep = true; // released below, once the call is handed to the stage
+                result = startAsync(c, end, (CompletionStage<?>) returned, self, arguments, fallback);
+                return result;
+            }
+            if (fault == FaultInjection.EXIT) {
+                throw new IllegalStateException("injected failure on exit (toolwarden.debug.fail=exit)");
+            }
+            finish(c, end, result != null ? Outcome.TIMEOUT : thrown != null ? Outcome.ERROR : Outcome.SUCCESS, null,
+                    result != null ? result.thrown : thrown);
+        } catch (Throwable t) {
+            errors.record("accounting on exit", t);
+        } finally {
+            if (!keep) {
+                c.release();
+            }
+        }
+        return result;
+    }
+
+    /** Hands a call whose body returned a stage over to that stage: the call ends when it completes. */
+    private Completion startAsync(ExecutionContext c, long end, CompletionStage<?> stage, Object self,
+            Object[] arguments, MethodHandle fallback) {
+        AsyncCall a;
+        try {
+            long allocated = c.startAllocated == UNKNOWN ? UNKNOWN : difference(c.startAllocated,
+                    resources.allocatedBytes());
+            long cpu = c.startCpu == UNKNOWN ? UNKNOWN : difference(c.startCpu, resources.cpuTime());
+            a = new AsyncCall(this, c.method, c.startNanos, c.conversation, c.countsForConversation, cpu, allocated,
+                    stage);
+            a.event = c.event;
+            a.eventArguments = c.arguments;
+            a.self = self;
+            a.arguments = arguments;
+            a.fallback = fallback;
+            a.holdsPlace = c.holdsPlace;
+            c.holdsPlace = false;
+            c.event = null;
+        } catch (Throwable t) {
+            errors.record("accounting an asynchronous call", t);
+            c.release();
+            return null;
+        }
+        c.release();
+        try {
+            Watchdog.INSTANCE.watch(a);
+            a.connect();
+            return Completion.returning(a.result);
+        } catch (Throwable t) {
+            errors.record("watching an asynchronous call", t);
+            // The stage is the body's own; the caller gets it as it is.
+            return null;
+        }
+    }
+
+    /** An asynchronous call ended: its stage completed, or the caller completed its own stage first. */
+    void asyncEnded(AsyncCall a, Object value, Throwable thrown, boolean bySource) {
+        Throwable cause = thrown instanceof java.util.concurrent.CompletionException && thrown.getCause() != null
+                ? thrown.getCause() : thrown;
+        try {
+            commit(a, System.nanoTime(), cause == null ? Outcome.SUCCESS : Outcome.ERROR, null, cause);
+        } catch (Throwable t) {
+            errors.record("accounting an asynchronous call", t);
+        }
+        if (bySource) {
+            if (thrown == null) {
+                a.result.complete(value);
+            } else {
+                a.result.completeExceptionally(thrown);
+            }
+        }
+    }
+
+    /**
+     * Called by the watchdog when an asynchronous call passed its hard limit. The caller's stage is
+     * completed on another thread: completing it runs the application's dependent stages.
+     */
+    void asyncTimedOut(AsyncCall a, long elapsed) {
+        WovenMethod m = a.method;
+        limitPassed(m, "HARD", null, m.hardNanos, elapsed, new StackTraceElement[0]);
+        ToolTimeoutException timeout = new ToolTimeoutException(m.descriptor.name(), Duration.ofNanos(m.hardNanos),
+                Duration.ofNanos(elapsed));
+        Runnable complete = () -> {
+            a.cancelSource();
+            if (m.hasFallback && a.fallback != null && a.arguments != null) {
+                asyncFallback(a, timeout);
+                return;
+            }
+            try {
+                commit(a, System.nanoTime(), Outcome.TIMEOUT, null, timeout);
+            } catch (Throwable t) {
+                errors.record("accounting an asynchronous call", t);
+            }
+            a.result.completeExceptionally(timeout);
+        };
+        try {
+            asyncCompletions().execute(complete);
+        } catch (Throwable t) {
+            complete.run();
+        }
+    }
+
+    private void asyncFallback(AsyncCall a, ToolTimeoutException timeout) {
+        Object answer;
+        try {
+            answer = invokeFallback(a.fallback, a.self, a.arguments, timeout);
+        } catch (Throwable t) {
+            fallbackEnded(a, null, t);
+            return;
+        }
+        if (answer instanceof CompletionStage) {
+            ((CompletionStage<?>) answer).whenComplete((v, t) -> fallbackEnded(a, v, t));
+        } else {
+            fallbackEnded(a, answer, null);
+        }
+    }
+
+    private void fallbackEnded(AsyncCall a, Object value, Throwable thrown) {
+        try {
+            commit(a, System.nanoTime(), Outcome.FALLBACK, Outcome.TIMEOUT, thrown);
+        } catch (Throwable t) {
+            errors.record("accounting an asynchronous call", t);
+        }
+        if (thrown == null) {
+            a.result.complete(value);
+        } else {
+            a.result.completeExceptionally(thrown);
+        }
+    }
+
+    private java.util.concurrent.Executor asyncCompletions() {
+        java.util.concurrent.ThreadPoolExecutor e = asyncCompletions;
+        if (e == null) {
+            synchronized (this) {
+                e = asyncCompletions;
+                if (e == null) {
+                    e = new java.util.concurrent.ThreadPoolExecutor(2, 2, 60, java.util.concurrent.TimeUnit.SECONDS,
+                            new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                                Thread t = new Thread(r, "toolwarden-async-timeouts");
+                                t.setDaemon(true);
+                                t.setContextClassLoader(ToolwardenRuntime.class.getClassLoader());
+                                return t;
+                            });
+                    e.allowCoreThreadTimeOut(true);
+                    asyncCompletions = e;
+                }
+            }
+        }
+        return e;
+    }
+
+    @Override
+    public Completion fallback(Completion pending, Object self, Object[] arguments, MethodHandle fallback) {
+        Throwable reason = pending.fallbackReason();
+        if (!(pending.pending() instanceof ExecutionContext)) {
+            return Completion.throwing(reason);
+        }
+        ExecutionContext c = (ExecutionContext) pending.pending();
+        Outcome why = reason instanceof ToolTimeoutException ? Outcome.TIMEOUT : Outcome.REJECTED;
+        Completion result;
+        Outcome outcome = Outcome.FALLBACK;
+        Throwable reported = null;
+        if (fallback == null || arguments == null) {
+            // The fallback could not be woven in (a class file too old for method handle constants).
+            result = Completion.throwing(reason);
+            outcome = why;
+            reported = reason;
+        } else {
+            try {
+                result = Completion.returning(invokeFallback(fallback, self, arguments, reason));
+            } catch (Throwable t) {
+                result = Completion.throwing(t);
+                reported = t;
+            }
+        }
+        try {
+            finish(c, System.nanoTime(), outcome, why, reported);
+        } catch (Throwable t) {
+            errors.record("accounting a fallback", t);
+        } finally {
+            c.release();
+        }
+        return result;
+    }
+
+    /** Calls a fallback with the call's arguments, and the reason when it takes one more parameter. */
+    private static Object invokeFallback(MethodHandle fallback, Object self, Object[] arguments, Throwable reason)
+            throws Throwable {
+        int receiver = self == null ? 0 : 1;
+        boolean withReason = fallback.type().parameterCount() == receiver + arguments.length + 1;
+        Object[] all = new Object[receiver + arguments.length + (withReason ? 1 : 0)];
+        if (self != null) {
+            all[0] = self;
+        }
+        System.arraycopy(arguments, 0, all, receiver, arguments.length);
+        if (withReason) {
+            all[all.length - 1] = reason;
+        }
+        return fallback.invokeWithArguments(all);
+    }
+
+    @Override
+    public IsolationStatistics isolation() {
+        IsolationPool p = isolation;
+        return p == null ? new IsolationStatistics(configuration.get(Keys.ISOLATION_THREADS), 0, 0, 0, 0, 0)
+                : p.statistics();
+    }
+
+    /** @return this thread's call stack (isolation workers set theirs up before running a body) */
+    static CallStack stack() {
+        return STACKS.get();
+    }
+
+    // ---- recording ----
+
+    /** Records a call that ends on its own thread, measuring its CPU time and allocations there. */
+    private void finish(ExecutionContext c, long end, Outcome outcome, Outcome reason, Throwable reported) {
+        long allocated = c.startAllocated == UNKNOWN ? UNKNOWN : difference(c.startAllocated,
+                resources.allocatedBytes());
+        long cpu = c.startCpu == UNKNOWN ? UNKNOWN : difference(c.startCpu, resources.cpuTime());
+        commit(c.method, end - c.startNanos, cpu, allocated, c, outcome, reason, reported);
+    }
+
+    private void commit(WovenMethod m, long wall, long cpu, long allocated, ExecutionContext c, Outcome outcome,
+            Outcome reason, Throwable reported) {
+        commit(m, wall, cpu, allocated, c.conversation, c.countsForConversation, c.event, c.arguments, outcome,
+                reason, reported, c.stack);
+    }
+
+    private void commit(AsyncCall a, long end, Outcome outcome, Outcome reason, Throwable reported) {
+        try {
+            commit(a.method, end - a.startNanos, a.cpu, a.allocated, a.conversation, a.countsForConversation, a.event,
+                    a.eventArguments, outcome, reason, reported, STACKS.get());
+        } finally {
+            if (a.holdsPlace) {
+                a.holdsPlace = false;
+                a.method.leave();
+            }
+            a.dropReferences();
+        }
+    }
+
+    private void commit(WovenMethod m, long wall, long cpu, long allocated, String conversation, boolean counts,
+            ExecutionEvent event, Object[] arguments, Outcome outcome, Outcome reason, Throwable reported,
+            CallStack stack) {
+        m.aggregate.record(wall, cpu, allocated, outcome, reason);
+        if (conversation != null) {
+            conversations.record(conversation, counts, wall, cpu, allocated);
+        }
+        if (event != null) {
+            event.end();
+            if (event.shouldCommit()) {
+                event.kind = m.kind;
+                event.name = m.descriptor.name();
+                event.method = m.descriptor.method();
+                event.outcome = outcome.name();
+                event.cpuTime = cpu == UNKNOWN ? ExecutionEvent.UNKNOWN : cpu;
+                event.allocated = allocated == UNKNOWN ? ExecutionEvent.UNKNOWN : allocated;
+                event.conversationId = conversation;
+                if (reported != null || arguments != null) {
+                    // Both may run application code (getMessage, toString): not accounted, not re-entered.
+                    boolean wasBusy = stack.busy;
+                    stack.busy = true;
+                    try {
+                        event.error = reported == null ? null : errorText(reported);
+                        event.arguments = ArgumentText.of(argumentRecording, arguments);
+                    } finally {
+                        stack.busy = wasBusy;
+                    }
+                }
+                event.commit();
+            }
+        }
     }
 
     private static long difference(long start, long end) {
@@ -382,8 +804,10 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             alerts.raise(new Alert("TOOL_TIME", level, elapsed / 1e6, limit / 1e6, name, false, Instant.now()));
             if (limitsLogged.add(level + ":" + name)) {
                 Log.warn(name + " passed its " + level.toLowerCase(java.util.Locale.ROOT)
-                        + " limit of " + Durations.format(Duration.ofNanos(limit)) + " on thread " + thread.getName()
-                        + where(trace) + ("HARD".equals(level) ? "; the thread was interrupted" : "")
+                        + " limit of " + Durations.format(Duration.ofNanos(limit))
+                        + (thread == null ? " (asynchronous: no thread runs it)" : " on thread " + thread.getName())
+                        + where(trace) + (!"HARD".equals(level) ? "" : thread == null ? "; its stage was cancelled"
+                                : "; the thread was interrupted")
                         + "; later ones are in toolwarden.Timeout events");
             }
         } catch (Throwable t) {

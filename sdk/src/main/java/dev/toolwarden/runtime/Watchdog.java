@@ -5,13 +5,15 @@ import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The one watchdog of the JVM: a daemon thread that looks at every running woven call a hundred
- * times a second. A call past its soft limit is reported, with the stack of the thread running it,
- * while it still runs; a call past its hard limit is reported and its thread interrupted, and the
- * call's exit turns it into a {@link dev.toolwarden.ToolTimeoutException}.
+ * The one watchdog of the JVM: a daemon thread that looks at every running woven call at least a
+ * hundred times a second, and sooner when a limit falls due before then (but not more often than
+ * every millisecond). A call past its soft limit is reported, with the stack of the thread running
+ * it, while it still runs; a call past its hard limit is reported and its thread interrupted, and
+ * the call's exit turns it into a {@link dev.toolwarden.ToolTimeoutException}. Asynchronous calls,
+ * which no thread runs, are watched from a queue of their own.
  *
  * <p>Calls do not register with it: it scans the threads' {@link CallStack}s, which exist anyway,
  * so a call costs the watchdog a store on entry and a compare-and-set on exit, and nothing else:
@@ -20,14 +22,20 @@ import java.util.concurrent.TimeUnit;
  */
 final class Watchdog implements Runnable {
 
-    /** How often the running calls are checked. */
+    /** How often the running calls are checked when no limit falls due sooner. */
     static final long TICK_MILLIS = 10;
+    private static final long TICK_NANOS = TICK_MILLIS * 1_000_000L;
+    /** The shortest wait between two scans, however close the next deadline. */
+    private static final long MIN_WAIT_NANOS = 1_000_000L;
 
     static final Watchdog INSTANCE = new Watchdog();
     private static final StackTraceElement[] NO_STACK = new StackTraceElement[0];
 
     private final ConcurrentLinkedQueue<WeakReference<CallStack>> stacks = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<AsyncCall> asyncCalls = new ConcurrentLinkedQueue<>();
     private volatile boolean started;
+    /** The earliest deadline seen by the scan in progress; the watchdog thread's own. */
+    private long nextDue;
 
     private Watchdog() {
     }
@@ -35,6 +43,14 @@ final class Watchdog implements Runnable {
     /** Adds a thread's call stack; starts the watchdog thread with the first one. */
     void register(CallStack stack) {
         stacks.add(new WeakReference<>(stack));
+        if (!started) {
+            start();
+        }
+    }
+
+    /** Watches an asynchronous call until its stage completes. */
+    void watch(AsyncCall call) {
+        asyncCalls.add(call);
         if (!started) {
             start();
         }
@@ -53,13 +69,18 @@ final class Watchdog implements Runnable {
 
     @Override
     public void run() {
+        long wait = TICK_NANOS;
         while (true) {
             try {
-                TimeUnit.MILLISECONDS.sleep(TICK_MILLIS);
-                scan(System.nanoTime());
-            } catch (InterruptedException e) {
-                return;
+                LockSupport.parkNanos(this, wait);
+                if (Thread.interrupted()) {
+                    return;
+                }
+                long now = System.nanoTime();
+                long due = scan(now);
+                wait = Math.max(MIN_WAIT_NANOS, Math.min(TICK_NANOS, due - System.nanoTime()));
             } catch (Throwable t) {
+                wait = TICK_NANOS;
                 // The watchdog must outlive anything: one bad scan is logged and the next one runs.
                 Log.warnOnce("watchdog", "the watchdog failed a scan (" + t + "); it goes on");
             }
@@ -74,6 +95,11 @@ final class Watchdog implements Runnable {
                 running[0]++;
             }
         });
+        for (AsyncCall a : asyncCalls) {
+            if (a.pending()) {
+                running[0]++;
+            }
+        }
         return running[0];
     }
 
@@ -83,9 +109,49 @@ final class Watchdog implements Runnable {
         return stacks.size();
     }
 
-    /** Checks every running call once. */
-    private void scan(long now) {
+    /**
+     * Checks every running call once.
+     *
+     * @return the earliest time a limit of a running call falls due
+     */
+    private long scan(long now) {
+        nextDue = now + TICK_NANOS;
         forEachFrame((s, c) -> check(s, c, now));
+        for (Iterator<AsyncCall> it = asyncCalls.iterator(); it.hasNext();) {
+            AsyncCall a = it.next();
+            if (!a.pending()) {
+                it.remove();
+                continue;
+            }
+            check(a, now);
+        }
+        return nextDue;
+    }
+
+    private void due(long at) {
+        if (at < nextDue) {
+            nextDue = at;
+        }
+    }
+
+    private void check(AsyncCall a, long now) {
+        WovenMethod m = a.method;
+        long elapsed = now - a.startNanos;
+        if (m.softNanos > 0 && !a.softReported) {
+            if (elapsed >= m.softNanos) {
+                a.softReported = true;
+                m.runtime.limitPassed(m, "SOFT", null, m.softNanos, elapsed, NO_STACK);
+            } else {
+                due(a.startNanos + m.softNanos);
+            }
+        }
+        if (m.hardNanos > 0) {
+            if (elapsed < m.hardNanos) {
+                due(a.startNanos + m.hardNanos);
+            } else if (a.timeOut()) {
+                m.runtime.asyncTimedOut(a, elapsed);
+            }
+        }
     }
 
     /** Visits every context of every live thread's stack, forgetting the stacks of threads that ended. */
@@ -108,7 +174,7 @@ final class Watchdog implements Runnable {
         }
     }
 
-    private static void check(CallStack s, ExecutionContext c, long now) {
+    private void check(CallStack s, ExecutionContext c, long now) {
         long word = c.word();
         if (word == 0) {
             return;
@@ -116,21 +182,33 @@ final class Watchdog implements Runnable {
         long sequence = word >>> 2;
         WovenMethod m = c.method;
         long start = c.startNanos;
+        IsolatedCall isolated = c.isolated;
         VarHandle.loadLoadFence();
         if (m == null || c.word() >>> 2 != sequence) {
             return;
         }
         long elapsed = now - start;
-        if (m.softNanos > 0 && elapsed >= m.softNanos && c.softReported != sequence) {
-            StackTraceElement[] trace = m.runtime.wantsStack("SOFT", m) ? s.owner.getStackTrace() : NO_STACK;
-            if (c.word() >>> 2 != sequence) {
-                return; // it ended while its stack was taken: it was slow, not stuck
+        if (m.softNanos > 0 && c.softReported != sequence) {
+            if (elapsed < m.softNanos) {
+                due(start + m.softNanos);
+            } else {
+                // An isolated call's body runs on its worker: that is where it is stuck.
+                Thread runner = isolated == null ? s.owner : isolated.runner();
+                StackTraceElement[] trace = runner != null && m.runtime.wantsStack("SOFT", m)
+                        ? runner.getStackTrace() : NO_STACK;
+                if (c.word() >>> 2 != sequence) {
+                    return; // it ended while its stack was taken: it was slow, not stuck
+                }
+                c.softReported = sequence;
+                m.runtime.limitPassed(m, "SOFT", runner != null ? runner : s.owner, m.softNanos, elapsed, trace);
             }
-            c.softReported = sequence;
-            m.runtime.limitPassed(m, "SOFT", s.owner, m.softNanos, elapsed, trace);
         }
-        if (m.hardNanos > 0 && elapsed >= m.hardNanos && (word & 3) == ExecutionContext.RUNNING
-                && c.claimForInterrupt(sequence)) {
+        if (m.hardNanos <= 0 || isolated != null || (word & 3) != ExecutionContext.RUNNING) {
+            return; // an isolated call's caller keeps its own hard limit, to the nanosecond
+        }
+        if (elapsed < m.hardNanos) {
+            due(start + m.hardNanos);
+        } else if (c.claimForInterrupt(sequence)) {
             // The call is ours to end: the owner cannot finish it before we say so. Its stack is taken
             // only when someone will read it; with thousands of calls timing out at once, taking every
             // one would make the last of them late.

@@ -6,6 +6,8 @@ import dev.toolwarden.accounting.ToolAggregate;
 final class WovenMethod {
 
     final ToolwardenRuntime runtime;
+    /** The id its advice passes; set once by the registry. */
+    int id = -1;
     final MethodDescriptor descriptor;
     final ToolAggregate aggregate;
     final String kind;
@@ -13,6 +15,16 @@ final class WovenMethod {
     final long softNanos;
     /** The hard limit in nanoseconds, 0 for none. */
     final long hardNanos;
+    /** Whether the body runs on an isolation worker. */
+    final boolean isolate;
+    /** Whether the method has a usable {@code @Fallback}. */
+    final boolean hasFallback;
+    /** Whether the returned stage's completion ends the call. */
+    final boolean asynchronous;
+    /** The concurrency bound, 0 for none. */
+    final int maxConcurrent;
+    /** Calls holding a place under {@link #maxConcurrent}; {@code null} without a bound. */
+    final java.util.concurrent.atomic.AtomicInteger running;
     private final int cpuSampleEvery;
     // Racy on purpose: sampling one call in about N needs no exact count.
     private int cpuCounter;
@@ -25,6 +37,26 @@ final class WovenMethod {
         this.softNanos = descriptor.policy().softTimeout() == null ? 0 : descriptor.policy().softTimeout().toNanos();
         this.hardNanos = descriptor.policy().hardTimeout() == null ? 0 : descriptor.policy().hardTimeout().toNanos();
         this.cpuSampleEvery = cpuSampleEvery;
+        CallPolicy policy = descriptor.policy();
+        this.isolate = policy.isolate();
+        this.hasFallback = policy.fallback() != null;
+        this.asynchronous = descriptor.asynchronous();
+        this.maxConcurrent = policy.maxConcurrent();
+        this.running = maxConcurrent > 0 ? new java.util.concurrent.atomic.AtomicInteger() : null;
+    }
+
+    /** @return whether a call may start under the concurrency bound; if so it holds a place until {@link #leave()} */
+    boolean tryEnter() {
+        if (running.incrementAndGet() <= maxConcurrent) {
+            return true;
+        }
+        running.decrementAndGet();
+        return false;
+    }
+
+    /** Gives back the place a call took with {@link #tryEnter()}. */
+    void leave() {
+        running.decrementAndGet();
     }
 
     boolean measureCpu() {

@@ -5,14 +5,21 @@ import dev.toolwarden.agent.matching.Selection;
 import dev.toolwarden.config.FaultInjection;
 import dev.toolwarden.config.Keys;
 import dev.toolwarden.runtime.ToolwardenRuntime;
+import dev.toolwarden.bootstrap.Completion;
+import dev.toolwarden.log.Log;
+import net.bytebuddy.ClassFileVersion;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.asm.Advice.OffsetMapping;
 import net.bytebuddy.description.annotation.AnnotationDescription;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
+import net.bytebuddy.implementation.bytecode.StackManipulation;
 import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
+import net.bytebuddy.implementation.bytecode.constant.JavaConstantValue;
+import net.bytebuddy.utility.JavaConstant;
 import net.bytebuddy.implementation.bytecode.constant.NullConstant;
 
 /**
@@ -25,6 +32,7 @@ public final class AdviceBindings {
     private final MethodSelector selector;
     private final ToolwardenRuntime runtime;
     private final Advice advice;
+    private final Advice guarded;
 
     /**
      * @param selector decides what each method is
@@ -40,11 +48,102 @@ public final class AdviceBindings {
                 .bind(new IdFactory())
                 .bind(new ConversationFactory())
                 .to(adviceClass);
+        this.guarded = Advice.withCustomMapping()
+                .bind(new IdFactory())
+                .bind(new ConversationFactory())
+                .bind(constant(GuardFlags.class, (type, method, s) -> IntegerConstant.forValue(flags(method, s))))
+                .bind(constant(BodyHandle.class, this::bodyHandle))
+                .bind(constant(FallbackHandle.class, this::fallbackHandle))
+                .to(GuardedAdvice.class);
     }
 
-    /** @return the advice, for {@code builder.visit(advice.on(...))} */
-    public Advice advice() {
-        return advice;
+    /**
+     * @param type a type being woven
+     * @return what weaves its methods: the plain advice, or the guarded advice for methods with a
+     *     fallback, a concurrency bound, isolation or an asynchronous result
+     */
+    public AsmVisitorWrapper visitor(TypeDescription type) {
+        return new AsmVisitorWrapper.ForDeclaredMethods()
+                .method(m -> selector.isCandidate(type, m) && !isGuarded(type, m), advice)
+                .method(m -> selector.isCandidate(type, m) && isGuarded(type, m), guarded);
+    }
+
+    private boolean isGuarded(TypeDescription type, MethodDescription method) {
+        Selection s = selector.select(type, method);
+        return s != null && s.guarded();
+    }
+
+    private int flags(MethodDescription method, Selection s) {
+        if (s == null) {
+            return 0;
+        }
+        int flags = 0;
+        if (s.descriptor().policy().isolate() || runtime.recordsArguments()) {
+            flags |= Completion.ARGUMENTS_ON_ENTRY;
+        }
+        if (s.descriptor().asynchronous()) {
+            flags |= Completion.RESULT_ON_EXIT;
+            if (s.fallbackMethod() != null) {
+                flags |= Completion.ARGUMENTS_ON_EXIT;
+            }
+        }
+        if (s.fallbackMethod() != null && s.fallbackMethod().isStatic()) {
+            flags |= Completion.STATIC_FALLBACK;
+        }
+        return flags;
+    }
+
+    /** A handle that runs the method's own body, for isolation: {@code invokespecial}, so no override runs instead. */
+    private StackManipulation bodyHandle(TypeDescription type, MethodDescription method, Selection s) {
+        if (s == null || !s.descriptor().policy().isolate() || !handlesAllowed(type, s, "isolate")) {
+            return NullConstant.INSTANCE;
+        }
+        MethodDescription.InDefinedShape own = method.asDefined();
+        return new JavaConstantValue(own.isStatic() ? JavaConstant.MethodHandle.of(own)
+                : JavaConstant.MethodHandle.ofSpecial(own, type));
+    }
+
+    private StackManipulation fallbackHandle(TypeDescription type, MethodDescription method, Selection s) {
+        if (s == null || s.fallbackMethod() == null || !handlesAllowed(type, s, "call the fallback of")) {
+            return NullConstant.INSTANCE;
+        }
+        return new JavaConstantValue(JavaConstant.MethodHandle.of(s.fallbackMethod()));
+    }
+
+    /** Method handle constants need class files of Java 7 or later. */
+    private static boolean handlesAllowed(TypeDescription type, Selection s, String what) {
+        ClassFileVersion version = type.getClassFileVersion();
+        if (version == null || version.isAtLeast(ClassFileVersion.JAVA_V7)) {
+            return true;
+        }
+        Log.warnOnce("version:" + what + s.descriptor().method(), "cannot " + what + " " + s.descriptor().method()
+                + ": its class file is older than Java 7; its calls are timed in place"
+                + (what.startsWith("call") ? " and get ToolTimeoutException or ResourceExhaustedException" : ""));
+        return false;
+    }
+
+    /** Computes a stack manipulation per woven method. */
+    @FunctionalInterface
+    private interface PerMethod {
+        StackManipulation apply(TypeDescription type, MethodDescription method, Selection selection);
+    }
+
+    private <A extends java.lang.annotation.Annotation> OffsetMapping.Factory<A> constant(Class<A> annotationType,
+            PerMethod value) {
+        return new OffsetMapping.Factory<A>() {
+            @Override
+            public Class<A> getAnnotationType() {
+                return annotationType;
+            }
+
+            @Override
+            public OffsetMapping make(ParameterDescription.InDefinedShape target,
+                    AnnotationDescription.Loadable<A> annotation, AdviceType adviceType) {
+                return (instrumentedType, instrumentedMethod, assigner, argumentHandler, sort) ->
+                        new OffsetMapping.Target.ForStackManipulation(value.apply(instrumentedType, instrumentedMethod,
+                                selector.select(instrumentedType, instrumentedMethod)));
+            }
+        };
     }
 
     private final class IdFactory implements OffsetMapping.Factory<MethodId> {

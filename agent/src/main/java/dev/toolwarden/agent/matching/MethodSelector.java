@@ -42,6 +42,7 @@ public final class MethodSelector {
     private final Set<String> toolAnnotations;
     private final Set<String> chatAnnotations;
     private final List<MethodPattern> patterns;
+    private final ThreadLocal<Object[]> last = new ThreadLocal<>();
 
     /** @param configuration the agent's settings */
     public MethodSelector(Configuration configuration) {
@@ -113,6 +114,24 @@ public final class MethodSelector {
      * @return the selection, or {@code null} when the method is not woven
      */
     public Selection select(TypeDescription type, MethodDescription method) {
+        // Each woven method is selected several times while its advice is woven (once per binding):
+        // the last answer on this thread is kept, by name, until forget() at the end of the class.
+        String key = type.getName() + '#' + method.getInternalName() + method.getDescriptor();
+        Object[] memo = last.get();
+        if (memo != null && key.equals(memo[0])) {
+            return (Selection) memo[1];
+        }
+        Selection s = selectOnce(type, method);
+        last.set(new Object[] {key, s});
+        return s;
+    }
+
+    /** Drops what {@link #select} remembers on this thread; called when a class has been woven. */
+    public void forget() {
+        last.remove();
+    }
+
+    private Selection selectOnce(TypeDescription type, MethodDescription method) {
         if (!isCandidate(type, method)) {
             return null;
         }
@@ -130,7 +149,10 @@ public final class MethodSelector {
         if (name.isEmpty()) {
             name = defaultName(type, method);
         }
-        CallPolicy policy = policy(type, method, name, tool, where);
+        MethodDescription.InDefinedShape fallbackMethod = fallback(type, method, where);
+        boolean asynchronous = isAsynchronous(method);
+        CallPolicy policy = policy(type, method, name, tool, where,
+                fallbackMethod == null ? null : fallbackMethod.getName(), asynchronous);
         int conversation = -1;
         ParameterList<?> parameters = method.getParameters();
         for (ParameterDescription p : parameters) {
@@ -143,7 +165,19 @@ public final class MethodSelector {
                 }
             }
         }
-        return new Selection(new MethodDescriptor(name, kind, where, policy), conversation);
+        return new Selection(new MethodDescriptor(name, kind, where, policy, asynchronous), conversation,
+                fallbackMethod);
+    }
+
+    /**
+     * Whether the method's call ends when its returned stage completes: it is declared to return
+     * {@code CompletionStage} or {@code CompletableFuture}, so the caller can be given a stage of
+     * Toolwarden's. Other subtypes are timed as synchronous calls.
+     */
+    static boolean isAsynchronous(MethodDescription method) {
+        String returned = method.getReturnType().asErasure().getName();
+        return returned.equals("java.util.concurrent.CompletionStage")
+                || returned.equals("java.util.concurrent.CompletableFuture");
     }
 
     /** {@code SimpleClass.method}: the default tool name. */
@@ -170,7 +204,7 @@ public final class MethodSelector {
     }
 
     private CallPolicy policy(TypeDescription type, MethodDescription method, String name,
-            AnnotationDescription tool, String where) {
+            AnnotationDescription tool, String where, String fallback, boolean asynchronous) {
         Duration soft = configuration.get(Keys.TIMEOUT_SOFT);
         Duration hard = configuration.get(Keys.TIMEOUT_HARD);
         boolean isolate = false;
@@ -206,7 +240,6 @@ public final class MethodSelector {
                 ttl = duration(cached, "ttl", "", null, "@Cached", where);
             }
         }
-        String fallback = fallback(type, method, where);
 
         ToolSettings configured = configuration.tool(name).orElse(null);
         if (configured != null) {
@@ -221,6 +254,11 @@ public final class MethodSelector {
             Log.warnOnce("category:" + category, where + " uses cache category '" + category
                     + "', which is not configured; it gets the response_cache TTL of " + Durations.format(base.ttl())
                     + " (set toolwarden.cache." + category + ".ttl)");
+        }
+        if (isolate && asynchronous) {
+            Log.warnOnce("isolate:" + where, "isolate = true has no effect on " + where + ": it returns a stage, "
+                    + "and its limits apply to the stage's completion; the body returns at once, so it is not isolated");
+            isolate = false;
         }
         if (!soft.isZero() && !hard.isZero() && soft.compareTo(hard) >= 0) {
             Log.warnOnce("order:" + where, "soft limit " + Durations.format(soft) + " of " + where
@@ -242,7 +280,8 @@ public final class MethodSelector {
      * Checks {@code @Fallback}: a method of the same class with the same parameters, optionally one
      * more {@code Throwable}, whose return type fits.
      */
-    private static String fallback(TypeDescription type, MethodDescription method, String where) {
+    private static MethodDescription.InDefinedShape fallback(TypeDescription type, MethodDescription method,
+            String where) {
         AnnotationDescription annotation = annotation(method, FALLBACK);
         if (annotation == null) {
             return null;
@@ -273,7 +312,7 @@ public final class MethodSelector {
                 problem = "it is an instance method and " + where + " is static";
                 continue;
             }
-            return target;
+            return candidate;
         }
         Log.warnOnce("fallback:" + where, "invalid @Fallback(\"" + target + "\") on " + where + ": "
                 + type.getName() + "#" + target + " cannot be its fallback (" + problem + "); expected "

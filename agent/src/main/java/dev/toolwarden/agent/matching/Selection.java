@@ -1,12 +1,25 @@
 package dev.toolwarden.agent.matching;
 
+import dev.toolwarden.runtime.CallPolicy;
 import dev.toolwarden.runtime.MethodDescriptor;
+import net.bytebuddy.description.method.MethodDescription;
 
 /**
  * A method the agent weaves, with what its advice needs to know.
  *
  * @param descriptor name, kind, method text and call policy, for the runtime
  * @param conversationParameter index of the {@code @ConversationId} parameter, or -1
+ * @param fallbackMethod the {@code @Fallback} method, checked, or {@code null}
  */
-public record Selection(MethodDescriptor descriptor, int conversationParameter) {
+public record Selection(MethodDescriptor descriptor, int conversationParameter,
+        MethodDescription.InDefinedShape fallbackMethod) {
+
+    /**
+     * @return whether the method needs the guarded advice, which can skip the body and replace its
+     *     result: it has a fallback, a concurrency bound, isolation or an asynchronous result
+     */
+    public boolean guarded() {
+        CallPolicy p = descriptor.policy();
+        return fallbackMethod != null || p.isolate() || p.maxConcurrent() > 0 || descriptor.asynchronous();
+    }
 }
