@@ -81,7 +81,7 @@ public final class Installer {
         MethodSelector selector = new MethodSelector(config);
         AdviceBindings bindings = new AdviceBindings(selector, runtime);
         TransformationListener listener = new TransformationListener(runtime.errors());
-        ClassFileTransformer byteBuddy = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+        ClassFileTransformer byteBuddy = agentBuilder()
                 // Advice only: no new fields or methods, so the result is also valid for retransformation.
                 .disableClassFormatChanges()
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
@@ -113,6 +113,30 @@ public final class Installer {
             }
             Log.debug("woven classes: " + listener.wovenClasses());
         }, "toolwarden-shutdown"));
+    }
+
+    /**
+     * Byte Buddy's agent builder, created without touching {@code sun.misc.Unsafe}: its default
+     * initialization strategy prepares class injection, which Toolwarden never uses (advice only), and
+     * on JDK 24 and later that preparation makes the JVM print a deprecation warning into the
+     * application's output. Byte Buddy skips it when {@code net.bytebuddy.safe} is set while its
+     * injectors initialise; the agent's copy of Byte Buddy is its own, so the setting is restored at
+     * once and the application's Byte Buddy, if it has one, never sees it.
+     */
+    private static AgentBuilder agentBuilder() {
+        String property = "net.bytebuddy.safe";
+        String previous = System.getProperty(property);
+        System.setProperty(property, "true");
+        try {
+            return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+                    .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE);
+        } finally {
+            if (previous == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, previous);
+            }
+        }
     }
 
     /**

@@ -46,6 +46,17 @@ class SafetyIT {
     }
 
     @Test
+    void theAgentAddsNoWarningOfTheJvmsToTheApplicationsOutput() {
+        // On JDK 24 and later, Byte Buddy's default set-up would touch sun.misc.Unsafe and the JVM would
+        // print four WARNING lines into the application's error output.
+        ChildResult r = ChildJvm.app(com.example.apps.GuardedTools.class).run();
+        List<String> foreign = r.stderr().lines()
+                .filter(l -> !l.startsWith("[toolwarden]") && !l.contains("Sharing is only supported")).toList();
+        assertEquals(List.of(), foreign, r::describe);
+        assertEquals("timeout spinner", r.values().get("spinner"), "isolation, the part that uses method handles, works");
+    }
+
+    @Test
     void aClassThatCannotBeWovenIsLoadedUnchangedAndTheErrorIsReportedOncePerClass() {
         ChildResult plain = ChildJvm.app(ToolShapes.class).withoutAgent().run();
         ChildResult r = ChildJvm.app(ToolShapes.class).agentArguments("debug.fail=weave").expectingAgentErrors().run();

@@ -4,7 +4,6 @@ import dev.toolwarden.ToolTimeoutException;
 import dev.toolwarden.annotation.Timeout;
 import dev.toolwarden.annotation.Tool;
 import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,38 +36,48 @@ public final class HardLimitLateness {
     /**
      * @param args optionally the number of calls, then {@code together} to give them all the same
      *     deadline (a thundering herd on this machine's two cores) instead of deadlines spread over
-     *     the hard limit, which keeps that many calls in flight
+     *     the hard limit, which keeps that many calls in flight, and {@code virtual} for virtual
+     *     threads (JDK 21 and later) instead of platform threads
      * @throws InterruptedException if interrupted while waiting for the threads
      */
     public static void main(String[] args) throws InterruptedException {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
-        boolean together = args.length > 1 && args[1].equals("together");
-        round(200, true, false); // warm-up: the timeout path's first use loads classes and links call sites
-        round(calls, together, true);
+        java.util.List<String> options = Arrays.asList(args);
+        boolean together = options.contains("together");
+        boolean virtual = options.contains("virtual");
+        // Warm-up: the timeout path's first use loads classes and links call sites.
+        round(200, true, virtual, false);
+        round(calls, together, virtual, true);
     }
 
-    private static void round(int calls, boolean together, boolean print) throws InterruptedException {
+    /** A virtual thread on JDK 21 and later, through reflection: this class is compiled for Java 17. */
+    private static Thread virtualThread(Runnable task) {
+        try {
+            Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+            return (Thread) Class.forName("java.lang.Thread$Builder").getMethod("unstarted", Runnable.class)
+                    .invoke(builder, task);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("virtual threads need JDK 21 or later", e);
+        }
+    }
+
+    private static void round(int calls, boolean together, boolean virtual, boolean print)
+            throws InterruptedException {
         Hanging tool = new Hanging();
         long[] lateness = new long[calls];
         AtomicInteger timedOut = new AtomicInteger();
         AtomicInteger leftInterrupted = new AtomicInteger();
-        CountDownLatch go = new CountDownLatch(1);
         long spreadNanos = together ? 0 : 500_000_000L;
         Thread[] threads = new Thread[calls];
-        long[] origin = new long[1];
+        // Every thread parks until its own start time, counted from an origin far enough ahead for all
+        // of them to be created: no latch, so no herd of thousands of threads waking at once.
+        long origin = System.nanoTime() + 300_000_000L + calls * 200_000L;
         for (int i = 0; i < calls; i++) {
             int index = i;
-            threads[i] = new Thread(() -> {
-                try {
-                    go.await();
-                    // Spread the starts over one hard limit, so that deadlines come one after another.
-                    long startAt = origin[0] + spreadNanos * index / calls;
-                    long wait = startAt - System.nanoTime();
-                    if (wait > 0) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                    }
-                } catch (InterruptedException e) {
-                    return;
+            Runnable call = () -> {
+                long startAt = origin + spreadNanos * index / calls;
+                for (long wait; (wait = startAt - System.nanoTime()) > 0;) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
                 }
                 long start = System.nanoTime();
                 try {
@@ -82,17 +91,18 @@ public final class HardLimitLateness {
                 if (Thread.currentThread().isInterrupted()) {
                     leftInterrupted.incrementAndGet();
                 }
-            }, "caller-" + i);
+            };
+            threads[i] = virtual ? virtualThread(call) : new Thread(call, "caller-" + i);
             threads[i].setDaemon(true);
             threads[i].start();
         }
-        origin[0] = System.nanoTime() + 200_000_000L;
-        go.countDown();
-        int peak = 0;
-        for (long until = origin[0] + spreadNanos + 400_000_000L; System.nanoTime() < until;) {
-            Thread.sleep(20);
-            peak = Math.max(peak, dev.toolwarden.Toolwarden.callsInFlight());
+        if (System.nanoTime() > origin) {
+            System.out.println("warning: the threads took longer to create than planned; the first calls start late");
         }
+        int peak = 0;
+        java.util.concurrent.locks.LockSupport.parkNanos(Math.max(0, origin + spreadNanos - System.nanoTime()));
+        // Once, at the moment the most calls are in flight: counting walks every thread's stack.
+        peak = dev.toolwarden.Toolwarden.callsInFlight();
         for (Thread t : threads) {
             t.join();
         }
@@ -101,7 +111,8 @@ public final class HardLimitLateness {
         }
         Arrays.sort(lateness);
         System.out.printf("calls=%d (%s) peakInFlight=%d timedOut=%d leftInterrupted=%d lateness p50=%.1fms "
-                + "p99=%.1fms max=%.1fms%n", calls, together ? "one deadline" : "deadlines spread over 500ms", peak,
+                + "p99=%.1fms max=%.1fms%n", calls, (virtual ? "virtual threads, " : "platform threads, ")
+                + (together ? "one deadline" : "deadlines spread over 500ms"), peak,
                 timedOut.get(), leftInterrupted.get(), lateness[calls / 2] / 1e6,
                 lateness[(int) Math.ceil(calls * 0.99) - 1] / 1e6, lateness[calls - 1] / 1e6);
         System.out.println("inFlightAfterwards=" + dev.toolwarden.Toolwarden.callsInFlight());
