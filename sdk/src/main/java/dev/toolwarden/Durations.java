@@ -112,7 +112,7 @@ public final class Durations {
         if (nanos % 1_000_000 != 0) {
             // Below millisecond precision: say so in a readable way rather than round. (Not through
             // toNanos(), which overflows past 292 years.)
-            return String.format(Locale.ROOT, "%.3fms", s * 1e3 + nanos / 1e6);
+            return fractionalMillis(s, nanos);
         }
         if (nanos != 0) {
             try {
@@ -132,5 +132,19 @@ public final class Durations {
             return s / 60 + "m";
         }
         return s + "s";
+    }
+
+    /**
+     * Milliseconds with three decimals, rounded to the microsecond: {@code 303.412ms}. Built by hand
+     * rather than with {@code String.format}, which costs microseconds: timeouts format their elapsed
+     * time this way, thousands at a time when many calls pass their limit together.
+     */
+    private static String fractionalMillis(long seconds, int nanos) {
+        if (seconds < 0 || seconds > 9_000_000_000_000L) {
+            return String.format(Locale.ROOT, "%.3fms", seconds * 1e3 + nanos / 1e6);
+        }
+        long micros = seconds * 1_000_000L + (nanos + 500) / 1000;
+        long fraction = micros % 1000;
+        return (micros / 1000) + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction + "ms";
     }
 }

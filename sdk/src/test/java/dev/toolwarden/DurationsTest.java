@@ -221,4 +221,20 @@ class DurationsTest {
         Duration huge = Duration.ofSeconds(Long.MAX_VALUE / 100, 5_000_000);
         assertEquals(huge, Durations.parse(Durations.format(huge)));
     }
+
+    @org.junit.jupiter.api.Test
+    void subMillisecondDurationsReadAsPrintfWouldPrintThem() {
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 10_000; i++) {
+            long nanos = random.nextInt(3) == 0 ? random.nextInt(5_000_000) : Math.abs(random.nextLong() % 400_000_000_000_000L);
+            Duration d = Duration.ofNanos(nanos);
+            if (nanos % 1_000_000 == 0) {
+                continue;
+            }
+            String expected = String.format(java.util.Locale.ROOT, "%.3fms", d.getSeconds() * 1e3 + d.getNano() / 1e6);
+            assertEquals(expected, Durations.format(d), "for " + nanos + " ns");
+        }
+        assertEquals("-0.500ms", Durations.format(Duration.ofNanos(-500_000)));
+        assertEquals("303.412ms", Durations.format(Duration.ofNanos(303_411_700)));
+    }
 }

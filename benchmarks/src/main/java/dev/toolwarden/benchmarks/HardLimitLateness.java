@@ -37,7 +37,9 @@ public final class HardLimitLateness {
      * @param args optionally the number of calls, then {@code together} to give them all the same
      *     deadline (a thundering herd on this machine's two cores) instead of deadlines spread over
      *     the hard limit, which keeps that many calls in flight, and {@code virtual} for virtual
-     *     threads (JDK 21 and later) instead of platform threads
+     *     threads (JDK 21 and later) instead of platform threads, and {@code baseline} for the floor
+     *     of the machine: the same threads, not in a woven call, each interrupted exactly at its
+     *     deadline by a thread that does nothing else
      * @throws InterruptedException if interrupted while waiting for the threads
      */
     public static void main(String[] args) throws InterruptedException {
@@ -45,9 +47,10 @@ public final class HardLimitLateness {
         java.util.List<String> options = Arrays.asList(args);
         boolean together = options.contains("together");
         boolean virtual = options.contains("virtual");
+        boolean baseline = options.contains("baseline");
         // Warm-up: the timeout path's first use loads classes and links call sites.
-        round(200, true, virtual, false);
-        round(calls, together, virtual, true);
+        round(200, true, virtual, baseline, false);
+        round(calls, together, virtual, baseline, true);
     }
 
     /** A virtual thread on JDK 21 and later, through reflection: this class is compiled for Java 17. */
@@ -61,8 +64,9 @@ public final class HardLimitLateness {
         }
     }
 
-    private static void round(int calls, boolean together, boolean virtual, boolean print)
+    private static void round(int calls, boolean together, boolean virtual, boolean baseline, boolean print)
             throws InterruptedException {
+        java.util.concurrent.atomic.AtomicLongArray started = new java.util.concurrent.atomic.AtomicLongArray(calls);
         Hanging tool = new Hanging();
         long[] lateness = new long[calls];
         AtomicInteger timedOut = new AtomicInteger();
@@ -80,12 +84,19 @@ public final class HardLimitLateness {
                     java.util.concurrent.locks.LockSupport.parkNanos(wait);
                 }
                 long start = System.nanoTime();
+                started.set(index, start);
                 try {
-                    tool.hang();
+                    if (baseline) {
+                        Thread.sleep(60_000); // not woven: the interrupter below plays a perfect watchdog
+                    } else {
+                        tool.hang();
+                    }
                 } catch (ToolTimeoutException e) {
                     timedOut.incrementAndGet();
                 } catch (InterruptedException e) {
-                    // not expected: the caller gets ToolTimeoutException instead
+                    if (baseline) {
+                        timedOut.incrementAndGet();
+                    } // otherwise not expected: the caller gets ToolTimeoutException instead
                 }
                 lateness[index] = System.nanoTime() - start - 500_000_000L;
                 if (Thread.currentThread().isInterrupted()) {
@@ -99,6 +110,24 @@ public final class HardLimitLateness {
         if (System.nanoTime() > origin) {
             System.out.println("warning: the threads took longer to create than planned; the first calls start late");
         }
+        if (baseline) {
+            // The floor of this machine: a thread that interrupts each call exactly at its deadline, with
+            // no scanning and no accounting; what remains is waking thousands of threads on two cores.
+            Thread interrupter = new Thread(() -> {
+                for (int i = 0; i < calls; i++) {
+                    long start;
+                    while ((start = started.get(i)) == 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(100_000L);
+                    }
+                    for (long wait; (wait = start + 500_000_000L - System.nanoTime()) > 0;) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                    threads[i].interrupt();
+                }
+            }, "perfect-watchdog");
+            interrupter.setDaemon(true);
+            interrupter.start();
+        }
         int peak = 0;
         java.util.concurrent.locks.LockSupport.parkNanos(Math.max(0, origin + spreadNanos - System.nanoTime()));
         // Once, at the moment the most calls are in flight: counting walks every thread's stack.
@@ -111,7 +140,8 @@ public final class HardLimitLateness {
         }
         Arrays.sort(lateness);
         System.out.printf("calls=%d (%s) peakInFlight=%d timedOut=%d leftInterrupted=%d lateness p50=%.1fms "
-                + "p99=%.1fms max=%.1fms%n", calls, (virtual ? "virtual threads, " : "platform threads, ")
+                + "p99=%.1fms max=%.1fms%n", calls, (baseline ? "baseline: no agent work, a perfect interrupter, " : "")
+                + (virtual ? "virtual threads, " : "platform threads, ")
                 + (together ? "one deadline" : "deadlines spread over 500ms"), peak,
                 timedOut.get(), leftInterrupted.get(), lateness[calls / 2] / 1e6,
                 lateness[(int) Math.ceil(calls * 0.99) - 1] / 1e6, lateness[calls - 1] / 1e6);

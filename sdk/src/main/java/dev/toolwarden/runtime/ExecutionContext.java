@@ -3,6 +3,7 @@ package dev.toolwarden.runtime;
 import dev.toolwarden.events.ExecutionEvent;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One woven call in progress: what was read on entry, to be compared on exit.
@@ -85,13 +86,31 @@ final class ExecutionContext {
             VarHandle.storeStoreFence();
             return RUNNING;
         }
+        // The watchdog is between deciding and interrupting: usually a few microseconds, but on a
+        // busy machine it may lose its processor in between. Spinning then would keep it from the
+        // processor it needs (thousands of woken threads spinning starve it), so this waits politely:
+        // a few spins, a few yields, then short parks. Parking returns at once while the thread is
+        // interrupted, so the flag is cleared first, and set again unless the interrupt was Toolwarden's.
+        boolean cleared = false;
+        int rounds = 0;
         long word;
         while (((word = (long) ARMED.getAcquire(this)) & 3) == INTERRUPTING) {
-            Thread.onSpinWait(); // the watchdog is between deciding and interrupting: microseconds
+            if (++rounds <= 64) {
+                Thread.onSpinWait();
+            } else if (rounds <= 128) {
+                Thread.yield();
+            } else {
+                cleared |= Thread.interrupted();
+                LockSupport.parkNanos(this, 50_000L);
+            }
         }
         ARMED.setRelease(this, 0L);
         VarHandle.storeStoreFence();
-        return word == 0 ? RUNNING : (int) (word & 3);
+        int state = word == 0 ? RUNNING : (int) (word & 3);
+        if (cleared && state != INTERRUPTED) {
+            Thread.currentThread().interrupt(); // the application's own interrupt, kept
+        }
+        return state;
     }
 
     /** @return {@code sequence << 2 | state} as the watchdog sees it, or 0 */

@@ -780,11 +780,10 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     }
 
     private static final TimeoutEvent TIMEOUT_PROBE = new TimeoutEvent();
-    private final java.util.Set<String> limitsLogged = ConcurrentHashMap.newKeySet();
 
     /** @return whether a limit passed now needs the stack: a recording takes the event, or the tool's first log line */
     boolean wantsStack(String level, WovenMethod m) {
-        return TIMEOUT_PROBE.isEnabled() || !limitsLogged.contains(level + ":" + m.descriptor.name());
+        return TIMEOUT_PROBE.isEnabled() || !m.limitLogged(level);
     }
 
     /** Called by the watchdog, on its thread, when a running call passes its soft or hard limit. */
@@ -802,7 +801,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                 e.commit();
             }
             alerts.raise(new Alert("TOOL_TIME", level, elapsed / 1e6, limit / 1e6, name, false, Instant.now()));
-            if (limitsLogged.add(level + ":" + name)) {
+            if (m.firstLimitLog(level)) {
                 Log.warn(name + " passed its " + level.toLowerCase(java.util.Locale.ROOT)
                         + " limit of " + Durations.format(Duration.ofNanos(limit))
                         + (thread == null ? " (asynchronous: no thread runs it)" : " on thread " + thread.getName())

@@ -36,6 +36,8 @@ final class Watchdog implements Runnable {
     private volatile boolean started;
     /** The earliest deadline seen by the scan in progress; the watchdog thread's own. */
     private long nextDue;
+    /** When the scan last dropped the stacks of threads that ended; the watchdog thread's own. */
+    private long lastPrune;
 
     private Watchdog() {
     }
@@ -94,7 +96,7 @@ final class Watchdog implements Runnable {
             if (c.word() != 0) {
                 running[0]++;
             }
-        });
+        }, false);
         for (AsyncCall a : asyncCalls) {
             if (a.pending()) {
                 running[0]++;
@@ -116,7 +118,13 @@ final class Watchdog implements Runnable {
      */
     private long scan(long now) {
         nextDue = now + TICK_NANOS;
-        forEachFrame((s, c) -> check(s, c, now));
+        // Asking every thread whether it is alive costs more than checking its calls: once a second.
+        // In between, a thread that ended has an empty stack, and its stack goes once collected.
+        boolean prune = now - lastPrune >= 1_000_000_000L;
+        if (prune) {
+            lastPrune = now;
+        }
+        forEachFrame((s, c) -> check(s, c, now), prune);
         for (Iterator<AsyncCall> it = asyncCalls.iterator(); it.hasNext();) {
             AsyncCall a = it.next();
             if (!a.pending()) {
@@ -155,10 +163,10 @@ final class Watchdog implements Runnable {
     }
 
     /** Visits every context of every live thread's stack, forgetting the stacks of threads that ended. */
-    private void forEachFrame(java.util.function.BiConsumer<CallStack, ExecutionContext> visit) {
+    private void forEachFrame(java.util.function.BiConsumer<CallStack, ExecutionContext> visit, boolean prune) {
         for (Iterator<WeakReference<CallStack>> it = stacks.iterator(); it.hasNext();) {
             CallStack s = it.next().get();
-            if (s == null || !s.owner.isAlive()) {
+            if (s == null || (prune && !s.owner.isAlive())) {
                 it.remove();
                 continue;
             }

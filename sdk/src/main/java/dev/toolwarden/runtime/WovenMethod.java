@@ -26,6 +26,9 @@ final class WovenMethod {
     /** Calls holding a place under {@link #maxConcurrent}; {@code null} without a bound. */
     final java.util.concurrent.atomic.AtomicInteger running;
     private final int cpuSampleEvery;
+    // Whether the first soft / hard limit passed has been logged; later ones go to events only.
+    private final java.util.concurrent.atomic.AtomicBoolean softLogged = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean hardLogged = new java.util.concurrent.atomic.AtomicBoolean();
     // Racy on purpose: sampling one call in about N needs no exact count.
     private int cpuCounter;
 
@@ -70,5 +73,16 @@ final class WovenMethod {
         }
         cpuCounter = n;
         return false;
+    }
+
+    /** @return whether the first {@code level} ("SOFT" or "HARD") limit passed has been logged */
+    boolean limitLogged(String level) {
+        return ("HARD".equals(level) ? hardLogged : softLogged).get();
+    }
+
+    /** @return {@code true} once: for the first {@code level} limit passed, which is logged */
+    boolean firstLimitLog(String level) {
+        java.util.concurrent.atomic.AtomicBoolean logged = "HARD".equals(level) ? hardLogged : softLogged;
+        return !logged.get() && logged.compareAndSet(false, true);
     }
 }
