@@ -43,4 +43,61 @@ public final class Subjects {
             return x + 1;
         }
     }
+
+    /** Woven with a fallback: the guarded advice, on a call that stays within its limits. */
+    public static final class WithFallback {
+        /**
+         * @param x a value
+         * @return x plus one
+         */
+        @Tool(name = "fallback-noop")
+        @dev.toolwarden.annotation.Fallback("fallback")
+        public int noop(int x) {
+            return x + 1;
+        }
+
+        /**
+         * @param x a value
+         * @return -1
+         */
+        public int fallback(int x) {
+            return -1;
+        }
+    }
+
+    /** Woven and isolated: every call runs on an isolation worker. */
+    public static final class Isolated {
+        /**
+         * @param x a value
+         * @return x plus one
+         */
+        @Tool(name = "isolated-noop")
+        @dev.toolwarden.annotation.Timeout(isolate = true)
+        public int noop(int x) {
+            return x + 1;
+        }
+    }
+
+    /** Woven, returning a stage: the call ends when the stage completes (here, at once). */
+    public static final class Async {
+        /**
+         * @param x a value
+         * @return a completed stage of x plus one
+         */
+        @Tool(name = "async-noop")
+        public java.util.concurrent.CompletableFuture<Integer> noop(int x) {
+            return java.util.concurrent.CompletableFuture.completedFuture(x + 1);
+        }
+    }
+
+    /** Not annotated: the same stage, directly. */
+    public static final class PlainAsync {
+        /**
+         * @param x a value
+         * @return a completed stage of x plus one
+         */
+        public java.util.concurrent.CompletableFuture<Integer> noop(int x) {
+            return java.util.concurrent.CompletableFuture.completedFuture(x + 1);
+        }
+    }
 }

@@ -41,6 +41,10 @@ public class TimeoutBenchmark {
     private final Subjects.Plain plain = new Subjects.Plain();
     private final Subjects.Woven limited = new Subjects.Woven();
     private final Subjects.Unlimited unlimited = new Subjects.Unlimited();
+    private final Subjects.WithFallback withFallback = new Subjects.WithFallback();
+    private final Subjects.Isolated isolated = new Subjects.Isolated();
+    private final Subjects.Async async = new Subjects.Async();
+    private final Subjects.PlainAsync plainAsync = new Subjects.PlainAsync();
     private TimeLimiter timeLimiter;
     private ExecutorService executor;
     private ScheduledThreadPoolExecutor scheduler;
@@ -82,6 +86,30 @@ public class TimeoutBenchmark {
     @Benchmark
     public int wovenWithoutLimits() {
         return unlimited.noop(x++);
+    }
+
+    /** @return the woven call with a fallback (the guarded advice), within its limits */
+    @Benchmark
+    public int wovenWithFallback() {
+        return withFallback.noop(x++);
+    }
+
+    /** @return the woven call isolated on a worker thread: a hop there and back, like the TimeLimiter's */
+    @Benchmark
+    public int wovenIsolated() {
+        return isolated.noop(x++);
+    }
+
+    /** @return a stage completed at once, directly */
+    @Benchmark
+    public Integer directCompletedStage() {
+        return plainAsync.noop(x++).join();
+    }
+
+    /** @return the same from a woven asynchronous method: watched until its stage completes */
+    @Benchmark
+    public Integer wovenAsync() {
+        return async.noop(x++).join();
     }
 
     /** @return the direct call under Resilience4j's TimeLimiter: a hop to an executor and back */

@@ -153,6 +153,16 @@ public final class JmxExporter {
         }
 
         @Override
+        public long getRejected() {
+            return now().map(ToolStatistics::rejected).orElse(0L);
+        }
+
+        @Override
+        public long getFallbacks() {
+            return now().map(ToolStatistics::fallbacks).orElse(0L);
+        }
+
+        @Override
         public double getMeanMillis() {
             return now().map(s -> millis(s.meanTime())).orElse(0.0);
         }
@@ -218,6 +228,16 @@ public final class JmxExporter {
         @Override
         public int getWatchedThreads() {
             return runtime.watchedThreads();
+        }
+
+        @Override
+        public int getAbandonedBodies() {
+            return runtime.isolation().abandoned();
+        }
+
+        @Override
+        public int getIsolationWorkersBusy() {
+            return runtime.isolation().busy();
         }
 
         @Override

@@ -20,4 +20,10 @@ public interface RuntimeStatusMXBean {
 
     /** @return errors inside Toolwarden kept from the application */
     long getInternalErrors();
+
+    /** @return isolated bodies still running after their caller got a timeout or fallback */
+    int getAbandonedBodies();
+
+    /** @return isolation worker threads running a body now */
+    int getIsolationWorkersBusy();
 }

@@ -22,6 +22,12 @@ public interface ToolMXBean {
     /** @return calls that passed their hard limit */
     long getTimeouts();
 
+    /** @return calls refused before they ran (concurrency bound, no free isolation worker) */
+    long getRejected();
+
+    /** @return calls answered by their fallback */
+    long getFallbacks();
+
     /** @return mean call duration in milliseconds */
     double getMeanMillis();
 
