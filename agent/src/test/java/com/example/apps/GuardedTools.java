@@ -119,10 +119,26 @@ public class GuardedTools {
     }
 
     @Tool(name = "isolatedSleeper")
-    @Timeout(soft = "0", hard = "5s", isolate = true)
+    @Timeout(soft = "100ms", hard = "5s", isolate = true)
     public String isolatedSleeper() throws InterruptedException {
         Thread.sleep(20_000);
         return "woke";
+    }
+
+    // ---- blocking reads from a peer that never answers ----
+
+    @Tool(name = "channelRead")
+    @Timeout(soft = "0", hard = "300ms")
+    public int channelRead(java.nio.channels.SocketChannel channel) throws IOException {
+        // An interruptible channel: the interrupt closes it and the read ends at once, in place.
+        return channel.read(java.nio.ByteBuffer.allocate(16));
+    }
+
+    @Tool(name = "socketRead")
+    @Timeout(soft = "0", hard = "300ms", isolate = true)
+    public int socketRead(java.net.Socket socket) throws IOException {
+        // A classic socket read ignores interrupts: only isolation gives the caller control back.
+        return socket.getInputStream().read();
     }
 
     // ---- concurrency bound ----
@@ -208,6 +224,7 @@ public class GuardedTools {
             result = "returned " + call.run();
         } catch (ToolTimeoutException e) {
             result = "timeout " + e.tool();
+            Out.result(name + ".cause", e.getCause() == null ? "none" : e.getCause().getClass().getSimpleName());
         } catch (ResourceExhaustedException e) {
             result = "rejected " + e.tool() + " " + e.resource();
         } catch (CompletionException e) {
@@ -269,6 +286,20 @@ public class GuardedTools {
         IsolationStatistics after = Toolwarden.isolation();
         Out.result("abandonedAfter", after.abandoned());
         Out.result("abandonedTotal", after.abandonedTotal());
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress());
+                java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open(
+                        silent.getLocalSocketAddress());
+                java.net.Socket socket = new java.net.Socket(silent.getInetAddress(), silent.getLocalPort())) {
+            attempt("channelRead", () -> t.channelRead(channel));
+            Out.result("channelOpenAfter", channel.isOpen());
+            attempt("socketRead", () -> t.socketRead(socket));
+            Out.result("socketAbandoned", Toolwarden.isolation().abandoned());
+        }
+        until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (Toolwarden.isolation().abandoned() > 0 && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        Out.result("socketAbandonedAfterClose", Toolwarden.isolation().abandoned());
         // An interrupt of the waiting caller reaches the isolated body, and stays with the caller.
         Thread caller = Thread.currentThread();
         Thread interrupter = new Thread(() -> {

@@ -83,6 +83,31 @@ class GuardedCallsIT {
     }
 
     @Test
+    void blockingReadsFromAPeerThatNeverAnswersEndAtTheHardLimit() {
+        assertEquals("timeout channelRead", v.get("channelRead"), r::describe);
+        assertEndedSoonAfter("channelRead", 300);
+        assertEquals("false", v.get("channelOpenAfter"), "the interrupt closed the interruptible channel");
+        // ClosedByInterruptException; with a JFR recording on JDK 17, JFR's own socket instrumentation asks
+        // the closed channel for its address afterwards and throws its superclass ClosedChannelException.
+        assertTrue(List.of("ClosedByInterruptException", "ClosedChannelException").contains(v.get("channelRead.cause")),
+                "the body's own exception is the cause: " + v.get("channelRead.cause"));
+        assertEquals("timeout socketRead", v.get("socketRead"), "a classic socket read, isolated");
+        assertEndedSoonAfter("socketRead", 300);
+        assertEquals("1", v.get("socketAbandoned"), "its body still waits for the peer");
+        assertEquals("0", v.get("socketAbandonedAfterClose"), "and ends once the socket is closed");
+    }
+
+    @Test
+    void anIsolatedCallsSoftLimitIsReportedWithTheWorkersStack() {
+        RecordedEvent soft = r.events("toolwarden.Timeout").stream()
+                .filter(e -> e.getString("name").equals("isolatedSleeper")).findFirst().orElseThrow();
+        assertEquals("SOFT", soft.getString("level"));
+        assertTrue(soft.getString("stack").contains("com.example.apps.GuardedTools.isolatedSleeper"),
+                soft.getString("stack"));
+        assertTrue(((RecordedThread) soft.getValue("callThread")).getJavaName().startsWith("toolwarden-isolated-"));
+    }
+
+    @Test
     void anIsolatedBodyRunsOnAWorkerWithItsResultOrExceptionPassedBack() {
         assertEquals("returned x on toolwarden-isolated request=null", v.get("isolatedWhere"),
                 "a worker thread, without the caller's thread-locals");

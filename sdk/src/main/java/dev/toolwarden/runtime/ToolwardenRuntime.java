@@ -447,6 +447,10 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             return Completion.returning(a.result);
         } catch (Throwable t) {
             errors.record("watching an asynchronous call", t);
+            if (a.holdsPlace) {
+                a.holdsPlace = false;
+                a.method.leave();
+            }
             // The stage is the body's own; the caller gets it as it is.
             return null;
         }
