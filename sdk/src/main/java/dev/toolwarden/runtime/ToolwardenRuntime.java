@@ -305,21 +305,29 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     }
 
     /**
-     * Runs an isolated call's body on a worker and waits for it until the hard limit. Never throws
-     * once the body is handed over: the body must not run a second time in place.
+     * Runs an isolated call's body on a worker and waits for it until the hard limit. Never throws:
+     * once the body is handed over it must not run a second time in place; before that, a failure
+     * releases the call and returns {@code null}, so that the body runs in place.
      */
     private Completion isolate(ExecutionContext c, WovenMethod m, CallStack stack, Object self, Object[] arguments,
             MethodHandle body) {
-        IsolationPool pool = isolationPool();
-        IsolatedCall call = new IsolatedCall(pool, m.id, body, self, arguments, c.conversation,
-                m.measureCpu());
-        c.isolated = call;
+        IsolationPool pool = null;
+        IsolatedCall call;
         try {
+            pool = isolationPool();
+            call = new IsolatedCall(pool, m.id, body, self, arguments, c.conversation, m.measureCpu());
+            c.isolated = call;
             pool.execute(call);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             c.isolated = null;
             return reject(c, "ISOLATION", "all " + pool.maxThreads() + " isolation workers are busy, "
                     + pool.abandonedNow() + " of them with abandoned bodies (toolwarden.isolation.threads)");
+        } catch (Throwable t) {
+            // No worker could take the body (no native thread left, say): it runs in place, unaccounted.
+            c.isolated = null;
+            c.release();
+            errors.record("handing a call to an isolation worker", t);
+            return null;
         }
         // Armed for the watchdog's soft limit, reported with the worker's stack; the hard limit is kept here.
         c.arm(stack.nextSequence());
