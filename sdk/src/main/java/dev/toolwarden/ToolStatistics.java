@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param rejected calls refused before they ran (concurrency bound, no free isolation worker, load
  *     shedding), whether the caller got {@link ResourceExhaustedException} or the fallback's answer
  * @param fallbacks calls answered by their {@code @Fallback} method
+ * @param cacheHits calls answered from the cache ({@code @Cached}); they count in {@code calls} but
+ *     not in the times, which describe the calls that ran
  * @param totalTime wall time of all calls
  * @param maxTime the longest call
  * @param p50 median call duration (within the histogram's precision, about 3%)
@@ -31,7 +33,7 @@ import java.util.Optional;
  * @param allocationMeasuredCalls calls whose allocations were measured
  */
 public record ToolStatistics(String name, ExecutionKind kind, long calls, long errors, long timeouts, long rejected,
-        long fallbacks, Duration totalTime,
+        long fallbacks, long cacheHits, Duration totalTime,
         Duration maxTime, Duration p50, Duration p95, Duration p99, Duration cpuTime, long cpuMeasuredCalls,
         long allocatedBytes, long allocationMeasuredCalls) {
 
@@ -41,9 +43,10 @@ public record ToolStatistics(String name, ExecutionKind kind, long calls, long e
         Objects.requireNonNull(kind, "kind");
     }
 
-    /** @return the mean wall time of a call, or zero when there was none */
+    /** @return the mean wall time of a call that ran (not a cache hit), or zero when there was none */
     public Duration meanTime() {
-        return calls == 0 ? Duration.ZERO : totalTime.dividedBy(calls);
+        long timed = calls - cacheHits;
+        return timed <= 0 ? Duration.ZERO : totalTime.dividedBy(timed);
     }
 
     /** @return the mean CPU time of a measured call, or empty when no call was measured */

@@ -84,6 +84,54 @@ public final class Toolwarden {
         return runtime().isolation();
     }
 
+    /**
+     * The caches of woven {@code @Cached} methods (and of tools cached by configuration), one entry
+     * per category in use.
+     *
+     * @return every category's figures, by name
+     */
+    public static List<CacheStatistics> cacheStatistics() {
+        return runtime().cacheStatistics();
+    }
+
+    /**
+     * @param category a category
+     * @return its figures, when woven methods use it
+     */
+    public static Optional<CacheStatistics> cacheStatistics(String category) {
+        return cacheStatistics().stream().filter(s -> s.category().equals(category)).findFirst();
+    }
+
+    /**
+     * Removes one cached result of a woven tool.
+     *
+     * @param tool the tool name
+     * @param keyValues the values of its key parameters, in the order they are declared: the
+     *     {@code @CacheKey} ones (all parameters when none is marked) and the {@code @UserId},
+     *     {@code @SessionId} and {@code @ConversationId} ones
+     * @return whether there was such an entry
+     * @throws IllegalArgumentException when the number of values is not the tool's
+     */
+    public static boolean invalidate(String tool, Object... keyValues) {
+        return runtime().invalidateCache(java.util.Objects.requireNonNull(tool, "tool"),
+                java.util.Objects.requireNonNull(keyValues, "keyValues")) > 0;
+    }
+
+    /** @param tool a tool whose cached results are all removed */
+    public static void invalidateTool(String tool) {
+        runtime().invalidateCache(java.util.Objects.requireNonNull(tool, "tool"), null);
+    }
+
+    /** @param category a cache category whose entries are all removed */
+    public static void invalidateCategory(String category) {
+        runtime().invalidateCache(java.util.Objects.requireNonNull(category, "category"));
+    }
+
+    /** Removes every cached result of every woven method. */
+    public static void invalidateAll() {
+        runtime().invalidateCache(null);
+    }
+
     /** @return whether the Toolwarden agent is attached to this JVM */
     public static boolean agentAttached() {
         return runtime().agentAttached();
@@ -152,6 +200,20 @@ public final class Toolwarden {
         @Override
         public IsolationStatistics isolation() {
             return new IsolationStatistics(0, 0, 0, 0, 0, 0);
+        }
+
+        @Override
+        public List<CacheStatistics> cacheStatistics() {
+            return Collections.emptyList();
+        }
+
+        @Override
+        public void invalidateCache(String category) {
+        }
+
+        @Override
+        public int invalidateCache(String tool, Object[] keyArguments) {
+            return 0;
         }
 
         @Override

@@ -21,6 +21,7 @@ public final class ToolAggregate {
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder fallbacks = new LongAdder();
+    private final LongAdder cacheHits = new LongAdder();
     private final LongAdder cpuNanos = new LongAdder();
     private final LongAdder cpuCalls = new LongAdder();
     private final LongAdder allocatedBytes = new LongAdder();
@@ -100,16 +101,22 @@ public final class ToolAggregate {
         }
     }
 
+    /** Adds one call answered from the cache: counted, not timed (it ran nothing). */
+    public void recordHit() {
+        cacheHits.increment();
+    }
+
     /** @return a snapshot of the totals */
     public ToolStatistics snapshot() {
         LatencyHistogram.Snapshot h = latency.snapshot();
-        long calls = h.count();
+        long hits = cacheHits.sum();
+        long calls = h.count() + hits;
         long max = maxNanos.get();
         return new ToolStatistics(name, kind, calls, errors.sum(), timeouts.sum(), rejected.sum(),
-                fallbacks.sum(), Duration.ofNanos(totalNanos.sum()),
+                fallbacks.sum(), hits, Duration.ofNanos(totalNanos.sum()),
                 Duration.ofNanos(max), Duration.ofNanos(h.percentile(0.50, max)),
                 Duration.ofNanos(h.percentile(0.95, max)), Duration.ofNanos(h.percentile(0.99, max)),
                 Duration.ofNanos(cpuNanos.sum()), cpuCalls.sum(), allocatedBytes.sum(),
-                Math.max(0, calls - allocationUnknown.sum()));
+                Math.max(0, h.count() - allocationUnknown.sum()));
     }
 }

@@ -60,6 +60,15 @@ public final class Completion {
         return new Completion(null, reason, reason, pending);
     }
 
+    /**
+     * @param value a cached value
+     * @param reloader what computes it again for refresh-ahead, or {@code null}
+     * @return a completion that returns {@code value}, as a cache holds it
+     */
+    public static Completion cached(Object value, Object reloader) {
+        return new Completion(value, null, null, reloader);
+    }
+
     /** @return whether woven code must call the method's fallback and apply what that gives */
     public boolean fallbackWanted() {
         return fallbackReason != null;
@@ -70,7 +79,7 @@ public final class Completion {
         return fallbackReason;
     }
 
-    /** @return the runtime's record of a call whose fallback is wanted */
+    /** @return the runtime's record of a call whose fallback is wanted, or a cached value's reloader */
     public Object pending() {
         return pending;
     }

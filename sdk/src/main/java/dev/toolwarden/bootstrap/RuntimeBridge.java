@@ -76,6 +76,21 @@ public interface RuntimeBridge {
      */
     Completion fallback(Completion pending, Object self, Object[] arguments, java.lang.invoke.MethodHandle fallback);
 
+    /** @return the figures of every cache category of woven methods */
+    List<dev.toolwarden.CacheStatistics> cacheStatistics();
+
+    /** @param category a category whose entries are removed, or {@code null} for all of them */
+    void invalidateCache(String category);
+
+    /**
+     * Removes cached results of a woven tool.
+     *
+     * @param tool the tool or chat handler name
+     * @param keyArguments the values of its key parameters, in order, or {@code null} for all its entries
+     * @return entries removed (with {@code null}: methods whose entries were dropped)
+     */
+    int invalidateCache(String tool, Object[] keyArguments);
+
     /** @return the isolation workers' figures */
     dev.toolwarden.IsolationStatistics isolation();
 

@@ -41,7 +41,7 @@ public final class Configuration {
     private static final String ENV_PREFIX = "TOOLWARDEN_";
     private static final List<String> TOOL_SUFFIXES =
             List.of("timeout.soft", "timeout.hard", "isolate", "cache", "max-concurrent");
-    private static final List<String> CACHE_SUFFIXES = List.of("ttl", "refresh-after");
+    private static final List<String> CACHE_SUFFIXES = List.of("ttl", "refresh-after", "max-bytes");
 
     /** The built-in cache categories and their default TTLs. */
     public static final Map<String, Duration> DEFAULT_CATEGORIES = defaultCategories();
@@ -429,8 +429,10 @@ public final class Configuration {
                     new CacheCategorySettings(name, DEFAULT_CATEGORIES.get("response_cache"), null));
             Duration ttl = perValue(settings.get("ttl"), Keys::parseDuration, problems);
             Duration refresh = perValue(settings.get("refresh-after"), Keys::parseDuration, problems);
+            Long maxBytes = perValue(settings.get("max-bytes"), DataSize::parse, problems);
             out.put(name, new CacheCategorySettings(name, ttl == null ? base.ttl() : ttl,
-                    refresh == null || refresh.isZero() ? base.refreshAfter() : refresh));
+                    refresh == null || refresh.isZero() ? base.refreshAfter() : refresh,
+                    maxBytes == null || maxBytes <= 0 ? base.maxBytes() : maxBytes));
         });
         return Collections.unmodifiableMap(out);
     }

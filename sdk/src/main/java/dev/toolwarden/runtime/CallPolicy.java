@@ -14,7 +14,24 @@ import java.time.Duration;
  * @param cacheTtl time to live of cached results, or {@code null} for the category's
  * @param maxConcurrent concurrency bound, 0 for none
  * @param fallback name of the fallback method, or {@code null}
+ * @param cacheKey indexes of the parameters whose values form the cache key, or {@code null} for all
  */
 public record CallPolicy(Duration softTimeout, Duration hardTimeout, boolean isolate, String cacheCategory,
-        Duration cacheTtl, int maxConcurrent, String fallback) {
+        Duration cacheTtl, int maxConcurrent, String fallback, java.util.List<Integer> cacheKey) {
+
+    /**
+     * A policy whose cache key, if it caches, is all parameters.
+     *
+     * @param softTimeout soft limit
+     * @param hardTimeout hard limit
+     * @param isolate whether the body runs on a worker thread
+     * @param cacheCategory cache category, or {@code null}
+     * @param cacheTtl time to live of cached results, or {@code null}
+     * @param maxConcurrent concurrency bound, 0 for none
+     * @param fallback name of the fallback method, or {@code null}
+     */
+    public CallPolicy(Duration softTimeout, Duration hardTimeout, boolean isolate, String cacheCategory,
+            Duration cacheTtl, int maxConcurrent, String fallback) {
+        this(softTimeout, hardTimeout, isolate, cacheCategory, cacheTtl, maxConcurrent, fallback, null);
+    }
 }

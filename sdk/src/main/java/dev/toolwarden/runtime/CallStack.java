@@ -43,6 +43,16 @@ final class CallStack {
         return false;
     }
 
+    /** @return whether a call in progress on this thread computes the entry {@code future} will hold */
+    boolean isLoading(Object future) {
+        for (int i = 0; i < depth; i++) {
+            if (frames[i].loading == future) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     long nextSequence() {
         return ++calls;
     }

@@ -62,6 +62,14 @@ final class ExecutionContext {
     IsolatedCall isolated;
     /** Whether the call holds a place under its method's concurrency bound. */
     boolean holdsPlace;
+    /** A cached method's call that computes its key's entry: the future other callers of the key wait for. */
+    java.util.concurrent.CompletableFuture<dev.toolwarden.bootstrap.Completion> loading;
+    /** The key being loaded. */
+    Object cacheKey;
+    /** For refresh-ahead: what runs the body again. */
+    Object self;
+    Object[] loadArguments;
+    java.lang.invoke.MethodHandle body;
 
     ExecutionContext(CallStack stack, int index) {
         this.stack = stack;
@@ -135,6 +143,17 @@ final class ExecutionContext {
     }
 
     void clear() {
+        if (loading != null) {
+            // Every path completes its load before it ends the call; this is the net under them, so
+            // that callers waiting for the key never wait for a call that is gone.
+            loading.completeExceptionally(new IllegalStateException("the call computing this cache entry of "
+                    + (method == null ? "a tool" : method.descriptor.name()) + " ended without a result"));
+            loading = null;
+            cacheKey = null;
+            self = null;
+            loadArguments = null;
+            body = null;
+        }
         if (holdsPlace) {
             holdsPlace = false;
             method.leave();

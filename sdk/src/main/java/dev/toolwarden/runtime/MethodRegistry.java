@@ -35,6 +35,11 @@ final class MethodRegistry {
         return size++;
     }
 
+    /** @return every registered method */
+    synchronized java.util.List<WovenMethod> all() {
+        return java.util.Arrays.asList(Arrays.copyOf(methods, size));
+    }
+
     WovenMethod get(int id) {
         WovenMethod[] current = methods;
         return id >= 0 && id < current.length ? current[id] : null;

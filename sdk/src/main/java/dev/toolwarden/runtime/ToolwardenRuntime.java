@@ -12,7 +12,11 @@ import dev.toolwarden.ToolStatistics;
 import dev.toolwarden.accounting.ConversationAccounting;
 import dev.toolwarden.accounting.ThreadResources;
 import dev.toolwarden.accounting.ToolAggregate;
+import dev.toolwarden.CacheStatistics;
 import dev.toolwarden.bootstrap.Completion;
+import dev.toolwarden.cache.MethodKey;
+import dev.toolwarden.cache.PerformanceCache;
+import dev.toolwarden.cache.Reloader;
 import dev.toolwarden.bootstrap.RuntimeBridge;
 import dev.toolwarden.config.ArgumentRecording;
 import dev.toolwarden.config.Configuration;
@@ -24,6 +28,7 @@ import dev.toolwarden.events.TimeoutEvent;
 import dev.toolwarden.log.Log;
 import java.lang.invoke.MethodHandle;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.time.Instant;
 import dev.toolwarden.log.InternalErrors;
@@ -66,6 +71,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     private final int cpuSampleEvery;
     private volatile java.util.concurrent.ScheduledExecutorService housekeeping;
     private volatile IsolationPool isolation;
+    private volatile PerformanceCache cache;
     private volatile java.util.concurrent.ThreadPoolExecutor asyncCompletions;
 
     /**
@@ -260,6 +266,19 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             if (stack.busy || stack.isFull()) {
                 return null;
             }
+            Object key = null;
+            CompletableFuture<Completion> entry = null;
+            if (m.cache != null && arguments != null) {
+                key = MethodKey.of(m.id, m.cacheTtlNanos, arguments, m.keyParameters);
+                entry = m.cache.lookup(key);
+                if (entry != null && entry.isDone() && !entry.isCompletedExceptionally()) {
+                    Completion hit = entry.getNow(null);
+                    if (hit != null) {
+                        return hit(m, hit);
+                    }
+                    entry = null; // a load that gave null, on its way out of the cache
+                }
+            }
             c = open(m, stack, conversation, recordsArguments() ? arguments : null);
             if (m.running != null) {
                 if (!m.tryEnter()) {
@@ -268,6 +287,28 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                     return reject(rejected, "CONCURRENCY", m.maxConcurrent + " call(s) already running, its bound");
                 }
                 c.holdsPlace = true;
+            }
+            if (key != null) {
+                CompletableFuture<Completion> mine = null;
+                if (entry == null) {
+                    mine = new CompletableFuture<>();
+                    entry = m.cache.startLoad(key, mine);
+                }
+                if (entry == null) {
+                    // This call computes the entry; callers of the same key wait for it meanwhile.
+                    c.loading = mine;
+                    c.cacheKey = key;
+                    if (m.cache.refreshes()) {
+                        c.self = self;
+                        c.loadArguments = arguments;
+                        c.body = body;
+                    }
+                } else if (!stack.isLoading(entry)) {
+                    ExecutionContext follower = c;
+                    c = null; // from here on, follow() owns the context
+                    return follow(follower, m, stack, entry);
+                }
+                // else: the body asks for the key it is computing itself; it runs, uncached, rather than wait forever.
             }
             if (m.isolate && body != null && arguments != null) {
                 ExecutionContext isolated = c;
@@ -288,9 +329,191 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         }
     }
 
+    /**
+     * A call answered from the cache: counted as a hit of its tool, not timed (it ran nothing), and
+     * recorded with {@code cacheHit} while a recording takes Execution events. Allocates nothing
+     * but for the event: the cache holds the very completion woven code applies.
+     */
+    private Completion hit(WovenMethod m, Completion cached) {
+        m.aggregate.recordHit();
+        if (PROBE.isEnabled()) {
+            try {
+                ExecutionEvent event = new ExecutionEvent();
+                event.begin();
+                commitEvent(event, m, UNKNOWN, UNKNOWN, null, null, Outcome.SUCCESS, null, true, null);
+            } catch (Throwable t) {
+                errors.record("recording a cache hit", t);
+            }
+        }
+        return m.asynchronous ? Completion.returning(CompletableFuture.completedFuture(cached.value)) : cached;
+    }
+
+    /**
+     * A call whose key another call is computing: it waits for that value (a stage of it, for an
+     * asynchronous method), within its own hard limit. It counts as a hit; a failure of the other
+     * call is this call's failure too.
+     */
+    private Completion follow(ExecutionContext c, WovenMethod m, CallStack stack, CompletableFuture<Completion> entry) {
+        if (m.asynchronous) {
+            CompletableFuture<Object> own = dev.toolwarden.cache.CategoryCache.valueStage(entry);
+            try {
+                m.aggregate.recordHit();
+                if (c.event != null) {
+                    commitEvent(c.event, m, UNKNOWN, UNKNOWN, c.conversation, c.arguments, Outcome.SUCCESS, null, true,
+                            c.stack);
+                }
+            } catch (Throwable t) {
+                errors.record("recording a cache hit", t);
+            } finally {
+                c.event = null;
+                c.release();
+            }
+            return Completion.returning(own);
+        }
+        c.arm(stack.nextSequence());
+        Completion done;
+        try {
+            done = entry.get();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+            long end = System.nanoTime();
+            int ended = c.close();
+            Throwable cause = dev.toolwarden.cache.CategoryCache.failure(e);
+            if (ended != ExecutionContext.RUNNING) {
+                return timedOutFollower(c, m, ended, end, cause);
+            }
+            if (m.hasFallback && (cause instanceof ToolTimeoutException || cause instanceof ResourceExhaustedException)) {
+                return Completion.fallback(cause, c); // the computing call's timeout or rejection is this call's too
+            }
+            finishQuietly(c, end, Outcome.ERROR, null, cause);
+            return Completion.throwing(cause);
+        } catch (InterruptedException e) {
+            long end = System.nanoTime();
+            int ended = c.close();
+            if (ended != ExecutionContext.RUNNING) {
+                return timedOutFollower(c, m, ended, end, e);
+            }
+            // The application's own interrupt: the call runs its body itself, interrupted, as it would
+            // without the cache, and caches nothing.
+            Thread.currentThread().interrupt();
+            c.arm(stack.nextSequence());
+            return null;
+        } catch (Throwable t) {
+            c.close();
+            c.release();
+            errors.record("waiting for a cache entry", t);
+            return null;
+        }
+        long end = System.nanoTime();
+        int ended = c.close();
+        if (ended != ExecutionContext.RUNNING) {
+            return timedOutFollower(c, m, ended, end, null);
+        }
+        try {
+            m.aggregate.recordHit();
+            if (c.event != null) {
+                commitEvent(c.event, m, UNKNOWN, UNKNOWN, c.conversation, c.arguments, Outcome.SUCCESS, null, true,
+                        c.stack);
+            }
+        } catch (Throwable t) {
+            errors.record("recording a cache hit", t);
+        } finally {
+            c.event = null;
+            c.release();
+        }
+        return done != null ? done : Completion.returning(null);
+    }
+
+    private Completion timedOutFollower(ExecutionContext c, WovenMethod m, int ended, long end, Throwable cause) {
+        ToolTimeoutException timeout = timeout(c, ended, end, cause);
+        if (m.hasFallback) {
+            return Completion.fallback(timeout, c);
+        }
+        finishQuietly(c, end, Outcome.TIMEOUT, null, timeout);
+        return Completion.throwing(timeout);
+    }
+
+    /** Records and releases a call, keeping any failure of Toolwarden's from the application. */
+    private void finishQuietly(ExecutionContext c, long end, Outcome outcome, Outcome reason, Throwable reported) {
+        try {
+            finish(c, end, outcome, reason, reported);
+        } catch (Throwable t) {
+            errors.record("accounting on exit", t);
+        } finally {
+            c.release();
+        }
+    }
+
+    /** Ends the load of a call that computed its key's entry: the value is cached, a failure is not. */
+    private void completeLoad(ExecutionContext c, Object value, Throwable thrown) {
+        CompletableFuture<Completion> mine = c.loading;
+        if (mine == null) {
+            return;
+        }
+        c.loading = null;
+        try {
+            completeLoad(c.method, mine, thrown == null ? reloader(c) : null, value, thrown);
+        } finally {
+            c.cacheKey = null;
+            c.self = null;
+            c.loadArguments = null;
+            c.body = null;
+        }
+    }
+
+    private void completeLoad(WovenMethod m, CompletableFuture<Completion> mine, Reloader reloader, Object value,
+            Throwable thrown) {
+        try {
+            if (thrown != null) {
+                m.cache.failed(mine, thrown);
+            } else if (m.asynchronous && value instanceof CompletionStage) {
+                // The entry is the stage's value, cached once the stage completed.
+                ((CompletionStage<?>) value).whenComplete((v, t) -> completeLoad(m, mine, reloader, v,
+                        t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t));
+            } else {
+                m.cache.loaded(mine, value == null ? null : Completion.cached(value, reloader));
+            }
+        } catch (Throwable t) {
+            mine.completeExceptionally(t);
+            errors.record("caching a result", t);
+        }
+    }
+
+    /** What refreshes the entry a call computed: its body again, with the same receiver and arguments. */
+    private Reloader reloader(ExecutionContext c) {
+        if (c.body == null || c.loadArguments == null) {
+            return null;
+        }
+        WovenMethod m = c.method;
+        Object self = c.self;
+        Object[] arguments = c.loadArguments.clone();
+        java.lang.invoke.MethodHandle body = c.body;
+        return () -> {
+            CallStack stack = STACKS.get();
+            stack.bodyOf = m.id; // the body's own advice lets it run, uncached
+            Object value;
+            try {
+                if (self == null) {
+                    value = body.invokeWithArguments(arguments);
+                } else {
+                    Object[] all = new Object[arguments.length + 1];
+                    all[0] = self;
+                    System.arraycopy(arguments, 0, all, 1, arguments.length);
+                    value = body.invokeWithArguments(all);
+                }
+            } finally {
+                stack.bodyOf = -1;
+            }
+            if (m.asynchronous && value instanceof CompletionStage) {
+                return ((CompletionStage<?>) value).toCompletableFuture().get();
+            }
+            return value;
+        };
+    }
+
     /** A call refused before it ran: the fallback answers, or the caller gets {@link ResourceExhaustedException}. */
     private Completion reject(ExecutionContext c, String resource, String detail) {
         ResourceExhaustedException e = new ResourceExhaustedException(c.method.descriptor.name(), resource, detail);
+        completeLoad(c, null, e);
         if (c.method.hasFallback) {
             return Completion.fallback(e, c); // the context stays open, unarmed, until the fallback answered
         }
@@ -335,6 +558,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         long end = System.nanoTime();
         c.close();
         if (ended) {
+            completeLoad(c, call.value, call.thrown);
             try {
                 commit(m, end - c.startNanos, call.cpu, call.allocated, c, call.thrown == null ? Outcome.SUCCESS
                         : Outcome.ERROR, null, call.thrown);
@@ -356,6 +580,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         } catch (Throwable t) {
             errors.record("abandoning an isolated call", t);
         }
+        completeLoad(c, null, timeout);
         if (m.hasFallback) {
             return Completion.fallback(timeout, c);
         }
@@ -400,15 +625,25 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             WovenMethod m = c.method;
             if (ended != ExecutionContext.RUNNING) {
                 ToolTimeoutException timeout = timeout(c, ended, end, thrown);
+                completeLoad(c, null, timeout);
                 if (m.hasFallback) {
                     keep = true; // until the fallback answered
                     return Completion.fallback(timeout, c);
                 }
                 result = Completion.throwing(timeout);
             } else if (m.asynchronous && thrown == null && returned instanceof CompletionStage) {
-                keep = true; // released below, once the call is handed to the stage
+                keep = true; // released by startAsync, once the call is handed to the stage
+                CompletableFuture<Completion> loading = c.loading;
+                Reloader reloader = loading == null ? null : reloader(c);
+                c.loading = null;
                 result = startAsync(c, end, (CompletionStage<?>) returned, self, arguments, fallback);
+                if (loading != null) {
+                    // The entry completes with the caller's stage: a timeout or failure caches nothing.
+                    completeLoad(m, loading, reloader, result != null ? result.value : returned, null);
+                }
                 return result;
+            } else {
+                completeLoad(c, thrown == null ? returned : null, thrown);
             }
             if (fault == FaultInjection.EXIT) {
                 throw new IllegalStateException("injected failure on exit (toolwarden.debug.fail=exit)");
@@ -617,6 +852,102 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                 : p.statistics();
     }
 
+    /**
+     * The caches of woven {@code @Cached} methods, created with the first one. Expired entries are
+     * removed on the housekeeping thread.
+     *
+     * @return the caches
+     */
+    public PerformanceCache cache() {
+        PerformanceCache c = cache;
+        if (c == null) {
+            synchronized (this) {
+                c = cache;
+                if (c == null) {
+                    cache = c = PerformanceCache.builder().configuration(configuration).scheduler(housekeeping()).build();
+                    long period = Math.max(100, configuration.get(Keys.MONITOR_INTERVAL).toMillis());
+                    PerformanceCache caches = c;
+                    housekeeping().scheduleWithFixedDelay(() -> cacheHousekeeping(caches), period, period,
+                            java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Every monitor interval: expiry and eviction of every category (Caffeine schedules its own
+     * clean-up too, but not after every kind of write), then a {@code toolwarden.CacheStatistics}
+     * event per category while a recording takes them.
+     */
+    private void cacheHousekeeping(PerformanceCache caches) {
+        try {
+            caches.cleanUp();
+            if (CACHE_PROBE.isEnabled()) {
+                for (CacheStatistics s : caches.statistics()) {
+                    dev.toolwarden.events.CacheStatisticsEvent e = new dev.toolwarden.events.CacheStatisticsEvent();
+                    e.category = s.category();
+                    e.size = s.size();
+                    e.hits = s.hits();
+                    e.misses = s.misses();
+                    e.evictions = s.evictions();
+                    e.commit();
+                }
+            }
+        } catch (Throwable t) {
+            errors.record("cache housekeeping", t);
+        }
+    }
+
+    @Override
+    public List<CacheStatistics> cacheStatistics() {
+        PerformanceCache c = cache;
+        return c == null ? List.of() : c.statistics();
+    }
+
+    @Override
+    public void invalidateCache(String category) {
+        PerformanceCache c = cache;
+        if (c == null) {
+            return;
+        }
+        if (category == null) {
+            c.invalidateAll();
+        } else {
+            c.invalidateCategory(category);
+        }
+    }
+
+    @Override
+    public int invalidateCache(String tool, Object[] keyArguments) {
+        int removed = 0;
+        for (WovenMethod m : methods.all()) {
+            if (m.cache == null || !m.descriptor.name().equals(tool)) {
+                continue;
+            }
+            if (keyArguments == null) {
+                int id = m.id;
+                m.cache.invalidateIf(k -> k instanceof MethodKey && ((MethodKey) k).method() == id);
+                removed++;
+                continue;
+            }
+            int arity = m.keyParameters == null ? keyArguments.length : m.keyParameters.length;
+            if (keyArguments.length != arity) {
+                throw new IllegalArgumentException(tool + " (" + m.descriptor.method() + ") has " + arity
+                        + " cache key value(s), its @CacheKey, @UserId, @SessionId and @ConversationId parameters in "
+                        + "order (all parameters when none is marked); got " + keyArguments.length);
+            }
+            int[] all = new int[arity];
+            for (int i = 0; i < arity; i++) {
+                all[i] = i;
+            }
+            if (m.cache.remove(MethodKey.of(m.id, m.cacheTtlNanos, keyArguments, all))) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     /** @return this thread's call stack (isolation workers set theirs up before running a body) */
     static CallStack stack() {
         return STACKS.get();
@@ -659,29 +990,37 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             conversations.record(conversation, counts, wall, cpu, allocated);
         }
         if (event != null) {
-            event.end();
-            if (event.shouldCommit()) {
-                event.kind = m.kind;
-                event.name = m.descriptor.name();
-                event.method = m.descriptor.method();
-                event.outcome = outcome.name();
-                event.cpuTime = cpu == UNKNOWN ? ExecutionEvent.UNKNOWN : cpu;
-                event.allocated = allocated == UNKNOWN ? ExecutionEvent.UNKNOWN : allocated;
-                event.conversationId = conversation;
-                if (reported != null || arguments != null) {
-                    // Both may run application code (getMessage, toString): not accounted, not re-entered.
-                    boolean wasBusy = stack.busy;
-                    stack.busy = true;
-                    try {
-                        event.error = reported == null ? null : errorText(reported);
-                        event.arguments = ArgumentText.of(argumentRecording, arguments);
-                    } finally {
-                        stack.busy = wasBusy;
-                    }
-                }
-                event.commit();
+            commitEvent(event, m, cpu, allocated, conversation, arguments, outcome, reported, false, stack);
+        }
+    }
+
+    private void commitEvent(ExecutionEvent event, WovenMethod m, long cpu, long allocated, String conversation,
+            Object[] arguments, Outcome outcome, Throwable reported, boolean cacheHit, CallStack stack) {
+        event.end();
+        if (!event.shouldCommit()) {
+            return;
+        }
+        event.kind = m.kind;
+        event.name = m.descriptor.name();
+        event.method = m.descriptor.method();
+        event.outcome = outcome.name();
+        event.cacheHit = cacheHit;
+        event.cpuTime = cpu == UNKNOWN ? ExecutionEvent.UNKNOWN : cpu;
+        event.allocated = allocated == UNKNOWN ? ExecutionEvent.UNKNOWN : allocated;
+        event.conversationId = conversation;
+        if (reported != null || arguments != null) {
+            // Both may run application code (getMessage, toString): not accounted, not re-entered.
+            CallStack s = stack != null ? stack : STACKS.get();
+            boolean wasBusy = s.busy;
+            s.busy = true;
+            try {
+                event.error = reported == null ? null : errorText(reported);
+                event.arguments = ArgumentText.of(argumentRecording, arguments);
+            } finally {
+                s.busy = wasBusy;
             }
         }
+        event.commit();
     }
 
     private static long difference(long start, long end) {
@@ -792,6 +1131,8 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     }
 
     private static final TimeoutEvent TIMEOUT_PROBE = new TimeoutEvent();
+    private static final dev.toolwarden.events.CacheStatisticsEvent CACHE_PROBE =
+            new dev.toolwarden.events.CacheStatisticsEvent();
 
     /** @return whether a limit passed now needs the stack: a recording takes the event, or the tool's first log line */
     boolean wantsStack(String level, WovenMethod m) {

@@ -23,6 +23,12 @@ final class WovenMethod {
     final boolean asynchronous;
     /** The concurrency bound, 0 for none. */
     final int maxConcurrent;
+    /** The cache category of a {@code @Cached} method, or {@code null}. */
+    final dev.toolwarden.cache.CategoryCache cache;
+    /** Indexes of the key parameters, or {@code null} for all. */
+    final int[] keyParameters;
+    /** Its entries' time to live. */
+    final long cacheTtlNanos;
     /** Calls holding a place under {@link #maxConcurrent}; {@code null} without a bound. */
     final java.util.concurrent.atomic.AtomicInteger running;
     private final int cpuSampleEvery;
@@ -46,6 +52,16 @@ final class WovenMethod {
         this.asynchronous = descriptor.asynchronous();
         this.maxConcurrent = policy.maxConcurrent();
         this.running = maxConcurrent > 0 ? new java.util.concurrent.atomic.AtomicInteger() : null;
+        if (policy.cacheCategory() != null) {
+            this.cache = runtime.cache().categoryOrDefault(policy.cacheCategory());
+            this.keyParameters = policy.cacheKey() == null ? null
+                    : policy.cacheKey().stream().mapToInt(Integer::intValue).toArray();
+            this.cacheTtlNanos = policy.cacheTtl() != null ? policy.cacheTtl().toNanos() : cache.ttlNanos();
+        } else {
+            this.cache = null;
+            this.keyParameters = null;
+            this.cacheTtlNanos = 0;
+        }
     }
 
     /** @return whether a call may start under the concurrency bound; if so it holds a place until {@link #leave()} */

@@ -78,8 +78,12 @@ public final class AdviceBindings {
             return 0;
         }
         int flags = 0;
-        if (s.descriptor().policy().isolate() || runtime.recordsArguments()) {
+        boolean cached = s.descriptor().policy().cacheCategory() != null;
+        if (s.descriptor().policy().isolate() || runtime.recordsArguments() || cached) {
             flags |= Completion.ARGUMENTS_ON_ENTRY;
+        }
+        if (cached) {
+            flags |= Completion.RESULT_ON_EXIT; // the value to cache
         }
         if (s.descriptor().asynchronous()) {
             flags |= Completion.RESULT_ON_EXIT;
@@ -93,9 +97,13 @@ public final class AdviceBindings {
         return flags;
     }
 
-    /** A handle that runs the method's own body, for isolation: {@code invokespecial}, so no override runs instead. */
+    /**
+     * A handle that runs the method's own body, for isolation and for refreshing cached entries:
+     * {@code invokespecial}, so no override runs instead.
+     */
     private StackManipulation bodyHandle(TypeDescription type, MethodDescription method, Selection s) {
-        if (s == null || !s.descriptor().policy().isolate() || !handlesAllowed(type, s, "isolate")) {
+        if (s == null || !(s.descriptor().policy().isolate() || s.descriptor().policy().cacheCategory() != null)
+                || !handlesAllowed(type, s, "isolate or refresh")) {
             return NullConstant.INSTANCE;
         }
         MethodDescription.InDefinedShape own = method.asDefined();

@@ -37,6 +37,9 @@ public final class MethodSelector {
     private static final String CACHED = OWN + "Cached";
     private static final String FALLBACK = OWN + "Fallback";
     private static final String CONVERSATION_ID = OWN + "ConversationId";
+    private static final String USER_ID = OWN + "UserId";
+    private static final String SESSION_ID = OWN + "SessionId";
+    private static final String CACHE_KEY = OWN + "CacheKey";
 
     private final Configuration configuration;
     private final Set<String> toolAnnotations;
@@ -165,8 +168,38 @@ public final class MethodSelector {
                 }
             }
         }
+        if (policy.cacheCategory() != null) {
+            policy = withCacheKey(policy, method, where);
+        }
         return new Selection(new MethodDescriptor(name, kind, where, policy, asynchronous), conversation,
                 fallbackMethod);
+    }
+
+    /**
+     * The cache key of a cached method: its {@code @CacheKey} parameters (all of them when none is
+     * marked), and always its {@code @UserId}, {@code @SessionId} and {@code @ConversationId} ones, so
+     * that one user's answer is never another's. A method returning nothing is not cached.
+     */
+    private static CallPolicy withCacheKey(CallPolicy p, MethodDescription method, String where) {
+        if (method.getReturnType().represents(void.class)) {
+            Log.warnOnce("cache-void:" + where, "cannot cache " + where + ": it returns nothing; it is not cached");
+            return new CallPolicy(p.softTimeout(), p.hardTimeout(), p.isolate(), null, null, p.maxConcurrent(),
+                    p.fallback(), null);
+        }
+        ParameterList<?> parameters = method.getParameters();
+        boolean marked = false;
+        for (ParameterDescription parameter : parameters) {
+            marked |= annotationOf(parameter, CACHE_KEY);
+        }
+        java.util.List<Integer> key = new java.util.ArrayList<>();
+        for (ParameterDescription parameter : parameters) {
+            if (!marked || annotationOf(parameter, CACHE_KEY) || annotationOf(parameter, USER_ID)
+                    || annotationOf(parameter, SESSION_ID) || annotationOf(parameter, CONVERSATION_ID)) {
+                key.add(parameter.getIndex());
+            }
+        }
+        return new CallPolicy(p.softTimeout(), p.hardTimeout(), p.isolate(), p.cacheCategory(), p.cacheTtl(),
+                p.maxConcurrent(), p.fallback(), java.util.List.copyOf(key));
     }
 
     /**

@@ -20,6 +20,7 @@ public record Selection(MethodDescriptor descriptor, int conversationParameter,
      */
     public boolean guarded() {
         CallPolicy p = descriptor.policy();
-        return fallbackMethod != null || p.isolate() || p.maxConcurrent() > 0 || descriptor.asynchronous();
+        return fallbackMethod != null || p.isolate() || p.maxConcurrent() > 0 || descriptor.asynchronous()
+                || p.cacheCategory() != null;
     }
 }

@@ -1,0 +1,267 @@
+package dev.toolwarden.cache;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Scheduler;
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.github.benmanes.caffeine.cache.Weigher;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter;
+import dev.toolwarden.CacheStatistics;
+import dev.toolwarden.bootstrap.Completion;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One cache category: a Caffeine {@link AsyncCache} whose values are futures of
+ * {@link Completion}s. Holding futures is what makes loads single-flight without holding a lock:
+ * the first caller of a key puts an incomplete future into the map and computes the value on its own
+ * thread, outside any lock of the map; later callers of that key find the future and wait for it;
+ * callers of other keys never wait. (Caffeine's synchronous {@code get(key, function)} would run a
+ * 30-second model call inside {@code ConcurrentHashMap.compute}, blocking the other keys of its
+ * bin.) A future that fails or completes with {@code null} is removed by Caffeine, so exceptions and
+ * {@code null} are never cached, and an incomplete future never expires.
+ *
+ * <p>The stored {@link Completion} is what woven code applies on a hit, so a hit allocates nothing
+ * but its key; its {@link Completion#pending()} holds the {@link Reloader} for refresh-ahead.
+ *
+ * <p>Its methods serve the runtime's woven caching; applications use {@link PerformanceCache}.
+ */
+public final class CategoryCache {
+
+    private final String name;
+    private final long ttlNanos;
+    private final Duration refreshAfter;
+    private final AsyncCache<Object, Completion> cache;
+    private final ConcurrentStatsCounter stats = new ConcurrentStatsCounter();
+    private final LongAdder refreshFailures = new LongAdder();
+
+    CategoryCache(String name, Duration ttl, Duration refreshAfter, long maximumSize, long maximumWeight,
+            Weigher<Object, Object> weigher, Ticker ticker, Scheduler scheduler, Executor executor) {
+        this.name = name;
+        this.ttlNanos = saturatedNanos(ttl);
+        this.refreshAfter = refreshAfter;
+        Caffeine<Object, Object> b = Caffeine.newBuilder()
+                .executor(executor)
+                .scheduler(scheduler)
+                .ticker(ticker)
+                .recordStats(() -> stats);
+        if (maximumWeight > 0) {
+            // An asynchronous cache weighs the value of a completed future: here, the Completion.
+            b = b.maximumWeight(maximumWeight).weigher((Object k, Object v) -> weigher.weigh(k, ((Completion) v).value));
+        } else {
+            b = b.maximumSize(maximumSize);
+        }
+        Caffeine<Object, Completion> typed = b.expireAfter(new PerKeyExpiry());
+        if (refreshAfter != null) {
+            this.cache = typed.refreshAfterWrite(refreshAfter).buildAsync(new Refresher());
+        } else {
+            this.cache = typed.buildAsync();
+        }
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** @return the category name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the category's time to live, in nanoseconds */
+    public long ttlNanos() {
+        return ttlNanos;
+    }
+
+    /** @return whether entries are refreshed ahead of expiry, so that they must keep a reloader */
+    public boolean refreshes() {
+        return refreshAfter != null;
+    }
+
+    /**
+     * Looks a key up, counting a hit or a miss.
+     *
+     * @param key the key
+     * @return the key's future (done or still loading), or {@code null}
+     */
+    public CompletableFuture<Completion> lookup(Object key) {
+        return cache.getIfPresent(key);
+    }
+
+    /**
+     * Starts loading a key: puts {@code mine} unless another caller's future is there already.
+     *
+     * @param key the key
+     * @param mine the caller's incomplete future
+     * @return {@code null} when the caller is the loader and must complete {@code mine}; otherwise
+     *     the future to wait for
+     */
+    public CompletableFuture<Completion> startLoad(Object key, CompletableFuture<Completion> mine) {
+        return cache.asMap().putIfAbsent(key, mine);
+    }
+
+    /**
+     * Completes a load. Caffeine measures it (from {@link #startLoad} to here) and counts it; a
+     * {@code null} value counts as a failed load and is not cached.
+     *
+     * @param mine the loader's future
+     * @param value the value (or {@code null}: not cached)
+     */
+    public void loaded(CompletableFuture<Completion> mine, Completion value) {
+        mine.complete(value);
+    }
+
+    /**
+     * The loader failed: whoever waits sees the failure, and nothing is cached. The failure travels
+     * wrapped in a {@link LoadFailure}, which Caffeine does not log (it logs any other exception of an
+     * asynchronous load, into the application's log); {@link #failure} unwraps it.
+     *
+     * @param mine the loader's future
+     * @param thrown what computing the value threw
+     */
+    public void failed(CompletableFuture<Completion> mine, Throwable thrown) {
+        mine.completeExceptionally(new LoadFailure(thrown));
+    }
+
+    /**
+     * @param thrown what waiting for an entry threw
+     * @return what its loader threw, when it is a load's failure; otherwise {@code thrown}
+     */
+    public static Throwable failure(Throwable thrown) {
+        Throwable t = thrown;
+        while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof LoadFailure && t.getCause() != null ? t.getCause() : t;
+    }
+
+    /**
+     * @param entry an entry's future
+     * @return a stage of its value of the caller's own, failing with what the loader threw
+     */
+    public static CompletableFuture<Object> valueStage(CompletableFuture<Completion> entry) {
+        CompletableFuture<Object> own = new CompletableFuture<>();
+        entry.whenComplete((done, t) -> {
+            if (t != null) {
+                own.completeExceptionally(failure(t));
+            } else {
+                own.complete(done == null ? null : done.value);
+            }
+        });
+        return own;
+    }
+
+    /** A loader's failure, as the cache's future carries it. */
+    public static final class LoadFailure extends java.util.concurrent.CancellationException {
+        private static final long serialVersionUID = 1L;
+
+        LoadFailure(Throwable cause) {
+            super("the call computing this entry failed: " + cause);
+            initCause(cause);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this; // only a carrier: the cause has the stack
+        }
+    }
+
+    void put(Object key, Completion value) {
+        cache.put(key, CompletableFuture.completedFuture(value));
+    }
+
+    /** @param key a key to remove */
+    public void invalidate(Object key) {
+        cache.synchronous().invalidate(key);
+    }
+
+    /**
+     * @param key a key to remove
+     * @return whether it had an entry (done or loading)
+     */
+    public boolean remove(Object key) {
+        return cache.asMap().remove(key) != null;
+    }
+
+    /** Removes every entry. */
+    public void invalidateAll() {
+        cache.synchronous().invalidateAll();
+    }
+
+    /**
+     * Removes the entries a predicate selects (the keys of one woven method, say).
+     *
+     * @param keys selects the keys to remove
+     */
+    public void invalidateIf(java.util.function.Predicate<Object> keys) {
+        cache.asMap().keySet().removeIf(keys);
+    }
+
+    /** Runs pending maintenance now: expiry and eviction (tests, and the statistics event). */
+    public void cleanUp() {
+        cache.synchronous().cleanUp();
+    }
+
+    /** @return the category's figures since start-up */
+    public CacheStatistics statistics() {
+        CacheStats s = stats.snapshot();
+        return new CacheStatistics(name, cache.synchronous().estimatedSize(), s.hitCount(), s.missCount(),
+                s.evictionCount(), s.loadCount(), s.loadFailureCount() + refreshFailures.sum(),
+                Duration.ofNanos(s.totalLoadTime()));
+    }
+
+    /** Each key's own time to live: a woven method's {@code @Cached(ttl)}, otherwise the category's. */
+    private final class PerKeyExpiry implements Expiry<Object, Completion> {
+        @Override
+        public long expireAfterCreate(Object key, Completion value, long currentTime) {
+            return key instanceof MethodKey ? ((MethodKey) key).ttlNanos() : ttlNanos;
+        }
+
+        @Override
+        public long expireAfterUpdate(Object key, Completion value, long currentTime, long currentDuration) {
+            return expireAfterCreate(key, value, currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(Object key, Completion value, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+    }
+
+    /** Refresh-ahead: reloads an entry through its {@link Reloader}, on the category's executor. */
+    private final class Refresher implements AsyncCacheLoader<Object, Completion> {
+        @Override
+        public CompletableFuture<Completion> asyncLoad(Object key, Executor executor) {
+            // Entries are always put by the caller that computed them; nothing loads by key alone.
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<Completion> asyncReload(Object key, Completion old, Executor executor) {
+            Object reloader = old.pending();
+            if (!(reloader instanceof Reloader)) {
+                return CompletableFuture.completedFuture(old);
+            }
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    Object value = ((Reloader) reloader).reload();
+                    return value == null ? null : Completion.cached(value, reloader);
+                } catch (Throwable t) {
+                    // The current value stays until it expires; the failure is counted, not logged per entry.
+                    refreshFailures.increment();
+                    return old;
+                }
+            }, executor);
+        }
+    }
+}
