@@ -273,5 +273,16 @@ public class CachedTools {
         CacheStatistics rc = Toolwarden.cacheStatistics("response_cache").orElseThrow();
         Out.result("response_cache.hitsAndMisses", rc.hits() + "/" + rc.misses());
         Out.result("inFlightAfterwards", Toolwarden.callsInFlight());
+
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name = new javax.management.ObjectName("dev.toolwarden:type=Cache,name=\"response_cache\"");
+        long jmxDeadline = System.nanoTime() + 5_000_000_000L;
+        while (!server.isRegistered(name) && System.nanoTime() < jmxDeadline) {
+            Thread.sleep(50);
+        }
+        Out.result("jmx.hits", server.getAttribute(name, "Hits"));
+        Out.result("jmx.hitRate", (double) server.getAttribute(name, "HitRate") > 0.5);
+        server.invoke(name, "invalidateAll", new Object[0], new String[0]);
+        Out.result("jmx.sizeAfterInvalidate", server.getAttribute(name, "Size"));
     }
 }

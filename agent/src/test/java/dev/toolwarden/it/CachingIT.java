@@ -40,6 +40,13 @@ class CachingIT {
     }
 
     @Test
+    void eachCategoryInUseIsAnMXBeanThatCanBeEmptied() {
+        assertEquals(v.get("response_cache.hitsAndMisses").split("/")[0], v.get("jmx.hits"), r::describe);
+        assertEquals("true", v.get("jmx.hitRate"));
+        assertEquals("0", v.get("jmx.sizeAfterInvalidate"));
+    }
+
+    @Test
     void eachCategoryInUseHasPeriodicStatisticsEvents() {
         List<RecordedEvent> stats = r.events("toolwarden.CacheStatistics");
         assertTrue(stats.stream().anyMatch(e -> e.getString("category").equals("response_cache") && e.getLong("hits") > 0

@@ -79,6 +79,73 @@ public final class JmxExporter {
                 register(server, tool, () -> toolName(tool), () -> new Tool(runtime, tool));
             }
         }
+        for (dev.toolwarden.CacheStatistics s : runtime.cacheStatistics()) {
+            String key = "cache\u0000" + s.category();
+            if (!registered.containsKey(key)) {
+                register(server, key, () -> new ObjectName(DOMAIN + ":type=Cache,name=" + ObjectName.quote(s.category())),
+                        () -> new Cache(runtime, s.category()));
+            }
+        }
+    }
+
+    /** One cache category's MXBean. */
+    private static final class Cache implements CacheMXBean {
+        private final ToolwardenRuntime runtime;
+        private final String category;
+
+        Cache(ToolwardenRuntime runtime, String category) {
+            this.runtime = runtime;
+            this.category = category;
+        }
+
+        private Optional<dev.toolwarden.CacheStatistics> now() {
+            return runtime.cacheStatistics().stream().filter(s -> s.category().equals(category)).findFirst();
+        }
+
+        @Override
+        public String getCategory() {
+            return category;
+        }
+
+        @Override
+        public long getSize() {
+            return now().map(dev.toolwarden.CacheStatistics::size).orElse(0L);
+        }
+
+        @Override
+        public long getHits() {
+            return now().map(dev.toolwarden.CacheStatistics::hits).orElse(0L);
+        }
+
+        @Override
+        public long getMisses() {
+            return now().map(dev.toolwarden.CacheStatistics::misses).orElse(0L);
+        }
+
+        @Override
+        public double getHitRate() {
+            return now().map(dev.toolwarden.CacheStatistics::hitRate).orElse(0.0);
+        }
+
+        @Override
+        public long getEvictions() {
+            return now().map(dev.toolwarden.CacheStatistics::evictions).orElse(0L);
+        }
+
+        @Override
+        public long getLoads() {
+            return now().map(dev.toolwarden.CacheStatistics::loads).orElse(0L);
+        }
+
+        @Override
+        public double getMeanLoadMillis() {
+            return now().map(s -> s.meanLoadTime().toNanos() / 1e6).orElse(0.0);
+        }
+
+        @Override
+        public void invalidateAll() {
+            runtime.invalidateCache(category);
+        }
     }
 
     private interface Naming {
