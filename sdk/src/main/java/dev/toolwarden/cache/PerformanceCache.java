@@ -126,7 +126,7 @@ public final class PerformanceCache {
      * @return the cached value, or {@code null} (a value still loading counts as absent)
      */
     public Object getIfPresent(String category, Object key) {
-        CompletableFuture<Completion> f = category(category).lookup(Objects.requireNonNull(key, "key"));
+        CompletableFuture<Completion> f = category(category).primary().lookup(Objects.requireNonNull(key, "key"));
         if (f == null || !f.isDone() || f.isCompletedExceptionally()) {
             return null;
         }
@@ -142,7 +142,7 @@ public final class PerformanceCache {
      * @param value the value
      */
     public void put(String category, Object key, Object value) {
-        CategoryCache c = category(category);
+        CategoryCache.Segment c = category(category).primary();
         if (value == null) {
             c.invalidate(Objects.requireNonNull(key, "key"));
         } else {
@@ -165,7 +165,7 @@ public final class PerformanceCache {
     @SuppressWarnings("unchecked")
     public <V> V get(String category, Object key, Supplier<? extends V> loader) {
         Objects.requireNonNull(loader, "loader");
-        CategoryCache c = category(category);
+        CategoryCache.Segment c = category(category).primary();
         Objects.requireNonNull(key, "key");
         CompletableFuture<Completion> f = c.lookup(key);
         if (f == null) {
@@ -204,7 +204,7 @@ public final class PerformanceCache {
     public <V> CompletableFuture<V> getAsync(String category, Object key,
             Supplier<? extends CompletionStage<? extends V>> loader) {
         Objects.requireNonNull(loader, "loader");
-        CategoryCache c = category(category);
+        CategoryCache.Segment c = category(category).primary();
         Objects.requireNonNull(key, "key");
         CompletableFuture<Completion> f = c.lookup(key);
         if (f == null) {
@@ -267,7 +267,7 @@ public final class PerformanceCache {
      * @param key a key
      */
     public void invalidate(String category, Object key) {
-        category(category).invalidate(Objects.requireNonNull(key, "key"));
+        category(category).primary().invalidate(Objects.requireNonNull(key, "key"));
     }
 
     /** @param category a category whose entries are all removed */

@@ -14,6 +14,7 @@ import dev.toolwarden.accounting.ThreadResources;
 import dev.toolwarden.accounting.ToolAggregate;
 import dev.toolwarden.CacheStatistics;
 import dev.toolwarden.bootstrap.Completion;
+import dev.toolwarden.cache.CategoryCache;
 import dev.toolwarden.cache.MethodKey;
 import dev.toolwarden.cache.PerformanceCache;
 import dev.toolwarden.cache.Reloader;
@@ -269,7 +270,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             Object key = null;
             CompletableFuture<Completion> entry = null;
             if (m.cache != null && arguments != null) {
-                key = MethodKey.of(m.id, m.cacheTtlNanos, arguments, m.keyParameters);
+                key = MethodKey.of(m.id, arguments, m.keyParameters);
                 entry = m.cache.lookup(key);
                 if (entry != null && entry.isDone() && !entry.isCompletedExceptionally()) {
                     Completion hit = entry.getNow(null);
@@ -355,7 +356,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
      */
     private Completion follow(ExecutionContext c, WovenMethod m, CallStack stack, CompletableFuture<Completion> entry) {
         if (m.asynchronous) {
-            CompletableFuture<Object> own = dev.toolwarden.cache.CategoryCache.valueStage(entry);
+            CompletableFuture<Object> own = CategoryCache.valueStage(entry);
             try {
                 m.aggregate.recordHit();
                 if (c.event != null) {
@@ -377,7 +378,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
             long end = System.nanoTime();
             int ended = c.close();
-            Throwable cause = dev.toolwarden.cache.CategoryCache.failure(e);
+            Throwable cause = CategoryCache.failure(e);
             if (ended != ExecutionContext.RUNNING) {
                 return timedOutFollower(c, m, ended, end, cause);
             }
@@ -941,7 +942,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             for (int i = 0; i < arity; i++) {
                 all[i] = i;
             }
-            if (m.cache.remove(MethodKey.of(m.id, m.cacheTtlNanos, keyArguments, all))) {
+            if (m.cache.remove(MethodKey.of(m.id, keyArguments, all))) {
                 removed++;
             }
         }

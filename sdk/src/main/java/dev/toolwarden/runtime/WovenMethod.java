@@ -23,8 +23,8 @@ final class WovenMethod {
     final boolean asynchronous;
     /** The concurrency bound, 0 for none. */
     final int maxConcurrent;
-    /** The cache category of a {@code @Cached} method, or {@code null}. */
-    final dev.toolwarden.cache.CategoryCache cache;
+    /** The part of its cache category that holds a {@code @Cached} method's entries, or {@code null}. */
+    final dev.toolwarden.cache.CategoryCache.Segment cache;
     /** Indexes of the key parameters, or {@code null} for all. */
     final int[] keyParameters;
     /** Its entries' time to live. */
@@ -53,10 +53,11 @@ final class WovenMethod {
         this.maxConcurrent = policy.maxConcurrent();
         this.running = maxConcurrent > 0 ? new java.util.concurrent.atomic.AtomicInteger() : null;
         if (policy.cacheCategory() != null) {
-            this.cache = runtime.cache().categoryOrDefault(policy.cacheCategory());
+            dev.toolwarden.cache.CategoryCache category = runtime.cache().categoryOrDefault(policy.cacheCategory());
             this.keyParameters = policy.cacheKey() == null ? null
                     : policy.cacheKey().stream().mapToInt(Integer::intValue).toArray();
-            this.cacheTtlNanos = policy.cacheTtl() != null ? policy.cacheTtl().toNanos() : cache.ttlNanos();
+            this.cacheTtlNanos = policy.cacheTtl() != null ? policy.cacheTtl().toNanos() : category.ttlNanos();
+            this.cache = category.segment(cacheTtlNanos);
         } else {
             this.cache = null;
             this.keyParameters = null;
