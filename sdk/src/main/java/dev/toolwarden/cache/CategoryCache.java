@@ -8,6 +8,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.Weigher;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter;
+import com.github.benmanes.caffeine.cache.stats.StatsCounter;
 import dev.toolwarden.CacheStatistics;
 import dev.toolwarden.bootstrap.Completion;
 import java.time.Duration;
@@ -43,6 +44,41 @@ public final class CategoryCache {
     private final Scheduler scheduler;
     private final Executor executor;
     private final ConcurrentStatsCounter stats = new ConcurrentStatsCounter();
+    /** What Caffeine records into: {@link #stats}, but for the load Caffeine counts for a plain put. */
+    private final StatsCounter recorder = new StatsCounter() {
+        @Override
+        public void recordHits(int count) {
+            stats.recordHits(count);
+        }
+
+        @Override
+        public void recordMisses(int count) {
+            stats.recordMisses(count);
+        }
+
+        @Override
+        public void recordLoadSuccess(long loadTime) {
+            if (!PUTTING.get()) {
+                stats.recordLoadSuccess(loadTime);
+            }
+        }
+
+        @Override
+        public void recordLoadFailure(long loadTime) {
+            stats.recordLoadFailure(loadTime);
+        }
+
+        @Override
+        public void recordEviction(int weight, com.github.benmanes.caffeine.cache.RemovalCause cause) {
+            stats.recordEviction(weight, cause);
+        }
+
+        @Override
+        public CacheStats snapshot() {
+            return stats.snapshot();
+        }
+    };
+    private static final ThreadLocal<Boolean> PUTTING = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private final LongAdder refreshFailures = new LongAdder();
     private final Segment primary;
     /** Segments of methods whose {@code @Cached(ttl)} differs from the category's, by that time to live. */
@@ -138,7 +174,7 @@ public final class CategoryCache {
                     .executor(executor)
                     .scheduler(scheduler)
                     .ticker(ticker)
-                    .recordStats(() -> stats)
+                    .recordStats(() -> recorder)
                     .expireAfterWrite(Duration.ofNanos(ttl));
             if (maximumWeight > 0) {
                 // An asynchronous cache weighs the value of a completed future: here, the Completion.
@@ -206,7 +242,13 @@ public final class CategoryCache {
         }
 
         void put(Object key, Completion value) {
-            cache.put(key, CompletableFuture.completedFuture(value));
+            // Caffeine counts a put of a future as a load, and this value was not computed here.
+            PUTTING.set(Boolean.TRUE);
+            try {
+                cache.put(key, CompletableFuture.completedFuture(value));
+            } finally {
+                PUTTING.set(Boolean.FALSE);
+            }
         }
 
         /** @param key a key to remove */

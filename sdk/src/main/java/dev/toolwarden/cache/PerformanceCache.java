@@ -83,7 +83,8 @@ public final class PerformanceCache {
     private CategoryCache create(String name, CacheCategorySettings s) {
         long maxWeight = s.maxBytes() == null ? 0 : s.maxBytes();
         return new CategoryCache(name, s.ttl(), s.refreshAfter(), settings.maximumSize, maxWeight,
-                settings.weigher, settings.ticker, settings.scheduler, settings.executor());
+                settings.weighers.getOrDefault(name, (k, v) -> Weights.estimate(v)), settings.ticker,
+                settings.scheduler, settings.executor());
     }
 
     /** @return the category names */
@@ -176,9 +177,10 @@ public final class PerformanceCache {
                 V value;
                 try {
                     value = loader.get();
-                } catch (RuntimeException | Error e) {
+                } catch (Throwable e) {
+                    // Any throwable, checked ones thrown sneakily too: a load left incomplete would never end.
                     c.failed(mine, e);
-                    throw e;
+                    throw sneaky(e);
                 }
                 Reloader reloader = c.refreshes() ? loader::get : null;
                 c.loaded(mine, value == null ? null : Completion.cached(value, reloader));
@@ -215,9 +217,9 @@ public final class PerformanceCache {
                 CompletionStage<? extends V> stage;
                 try {
                     stage = loader.get();
-                } catch (RuntimeException | Error e) {
+                } catch (Throwable e) {
                     c.failed(mine, e);
-                    throw e;
+                    throw sneaky(e);
                 }
                 if (stage == null) {
                     c.loaded(mine, null);
@@ -233,6 +235,12 @@ public final class PerformanceCache {
             }
         }
         return (CompletableFuture<V>) CategoryCache.valueStage(f);
+    }
+
+    /** Rethrows what a loader threw, as it was thrown (a checked exception too, as the loader threw it). */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+        throw (T) t;
     }
 
     /** Waits for a future of another caller's load; its failure is rethrown as it was thrown. */
@@ -306,7 +314,7 @@ public final class PerformanceCache {
     public static final class Builder {
         private final Map<String, CacheCategorySettings> categories = new LinkedHashMap<>();
         private long maximumSize = 1000;
-        private Weigher<Object, Object> weigher = (k, v) -> Weights.estimate(v);
+        private final Map<String, Weigher<Object, Object>> weighers = new java.util.HashMap<>();
         private Ticker ticker = Ticker.systemTicker();
         private Scheduler scheduler = Scheduler.systemScheduler();
         private Executor executor;
@@ -367,7 +375,9 @@ public final class PerformanceCache {
             CacheCategorySettings old = existing(name);
             categories.put(name, new CacheCategorySettings(name, old.ttl(), old.refreshAfter(), bytes));
             if (weigher != null) {
-                this.weigher = (Weigher<Object, Object>) weigher;
+                weighers.put(name, (Weigher<Object, Object>) weigher);
+            } else {
+                weighers.remove(name);
             }
             return this;
         }
