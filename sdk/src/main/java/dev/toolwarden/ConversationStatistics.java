@@ -17,9 +17,12 @@ import java.util.Objects;
  * @param cpuTime CPU time of its outermost calls that could be measured
  * @param allocatedBytes bytes allocated by its outermost calls that could be measured
  * @param lastActivity when its last call ended
+ * @param memoryBytes the memory its context holds: reported by the application
+ *     ({@code Toolwarden.recordConversationMemory}), else estimated from the messages that passed
+ *     through its chat handlers
  */
 public record ConversationStatistics(String conversationId, long calls, Duration wallTime, Duration cpuTime,
-        long allocatedBytes, Instant lastActivity) {
+        long allocatedBytes, Instant lastActivity, long memoryBytes) {
 
     /** Checks the components. */
     public ConversationStatistics {

@@ -132,6 +132,44 @@ public final class Toolwarden {
         runtime().invalidateCache(null);
     }
 
+    /**
+     * The resource monitor's latest sample: system and process CPU, system memory, heap held after
+     * collection. The agent samples every {@code toolwarden.monitor.interval}.
+     *
+     * @return the latest sample, or empty when no monitor runs (no agent)
+     */
+    public static Optional<ResourceUsage> resources() {
+        return Optional.ofNullable(runtime().resources());
+    }
+
+    /** @return the memory, CPU and conversation-memory alerts that hold now (cleared ones are gone) */
+    public static List<Alert> activeAlerts() {
+        return runtime().activeAlerts();
+    }
+
+    /** @return tool calls shed since start-up because a hard memory or CPU limit held */
+    public static long shedCalls() {
+        return runtime().shedCalls();
+    }
+
+    /**
+     * Reports the memory a conversation's context holds, as the application measures it (the
+     * messages, retrieved documents and tool results it keeps). It replaces Toolwarden's own
+     * estimate for chat handlers, and is checked against {@code toolwarden.limits.conversation.*}:
+     * past the hard limit, the conversation's calls are refused until it shrinks or is cleared.
+     *
+     * @param conversationId the conversation
+     * @param bytes its size now
+     */
+    public static void recordConversationMemory(String conversationId, long bytes) {
+        runtime().recordConversationMemory(java.util.Objects.requireNonNull(conversationId, "conversationId"), bytes);
+    }
+
+    /** @param conversationId a conversation that ended: its memory and totals are forgotten */
+    public static void clearConversation(String conversationId) {
+        runtime().clearConversation(java.util.Objects.requireNonNull(conversationId, "conversationId"));
+    }
+
     /** @return whether the Toolwarden agent is attached to this JVM */
     public static boolean agentAttached() {
         return runtime().agentAttached();
@@ -205,6 +243,29 @@ public final class Toolwarden {
         @Override
         public List<CacheStatistics> cacheStatistics() {
             return Collections.emptyList();
+        }
+
+        @Override
+        public ResourceUsage resources() {
+            return null;
+        }
+
+        @Override
+        public List<Alert> activeAlerts() {
+            return Collections.emptyList();
+        }
+
+        @Override
+        public long shedCalls() {
+            return 0;
+        }
+
+        @Override
+        public void recordConversationMemory(String conversationId, long bytes) {
+        }
+
+        @Override
+        public void clearConversation(String conversationId) {
         }
 
         @Override

@@ -101,6 +101,7 @@ public final class Installer {
         if (config.get(Keys.JMX)) {
             JmxExporter.start(runtime, runtime.housekeeping(), Duration.ofSeconds(1));
         }
+        runtime.startMonitor();
         Log.info("Toolwarden " + version() + " active" + (attached ? " (attached)" : "") + ": tools by "
                 + String.join(", ", selector.markerAnnotations().stream().sorted().toList())
                 + (selector.patterns().isEmpty() ? "" : " and " + selector.patterns().size() + " method pattern(s)")

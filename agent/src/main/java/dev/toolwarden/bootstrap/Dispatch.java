@@ -6,7 +6,8 @@ package dev.toolwarden.bootstrap;
  * one copy, even in a child-first loader whose application ships the SDK jar (and with it another
  * copy of {@link Bridge}).
  *
- * <p>Not for application use. Every method here is called from advice and never throws.
+ * <p>Not for application use. Every method here is called from advice and never throws, but for
+ * the {@link dev.toolwarden.ResourceExhaustedException} of a call refused on entry.
  */
 public final class Dispatch {
 
@@ -35,7 +36,18 @@ public final class Dispatch {
      */
     public static Object enter(int method, Object conversation) {
         RuntimeBridge r = runtime;
-        return r == null ? null : r.enter(method, conversation, null);
+        return r == null ? null : refuseOrContinue(r.enter(method, conversation, null));
+    }
+
+    /**
+     * The one exception woven code lets through on entry: a call the runtime refused (load
+     * shedding, a conversation over its memory limit), thrown to the caller before the body runs.
+     */
+    private static Object refuseOrContinue(Object context) {
+        if (context instanceof dev.toolwarden.ResourceExhaustedException) {
+            throw (dev.toolwarden.ResourceExhaustedException) context;
+        }
+        return context;
     }
 
     /**
@@ -48,7 +60,7 @@ public final class Dispatch {
      */
     public static Object enter(int method, Object conversation, Object[] arguments) {
         RuntimeBridge r = runtime;
-        return r == null ? null : r.enter(method, conversation, arguments);
+        return r == null ? null : refuseOrContinue(r.enter(method, conversation, arguments));
     }
 
     /**

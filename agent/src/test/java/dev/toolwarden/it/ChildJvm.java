@@ -174,6 +174,12 @@ public final class ChildJvm {
                 command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=default");
             }
             command.add("-Xshare:auto");
+            if (agent) {
+                // The build itself saturates this 2-core machine's CPU for seconds at a time; with shedding
+                // on, unrelated tests would see their tool calls refused. The shedding tests turn it on
+                // with an agent argument, which wins over this property.
+                command.add("-Dtoolwarden.shedding=false");
+            }
             command.addAll(jvmOptions);
             if (module == null) {
                 command.add("-cp");

@@ -8,25 +8,160 @@ import java.time.Instant;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Resources per conversation id. Conversations idle for {@code toolwarden.conversation.idle} are
- * dropped by Caffeine's own maintenance, so a service that sees millions of conversations keeps
- * only the live ones.
+ * Resources per conversation id: calls, wall and CPU time, allocations, and the memory its context
+ * holds, with a soft and a hard limit on that memory. Conversations idle for
+ * {@code toolwarden.conversation.idle} are dropped by Caffeine's own maintenance, and at most
+ * {@code toolwarden.conversation.max} are kept (the least recently active go first, and dropping one
+ * early is logged), so a service that sees millions of conversations keeps only the live ones.
  */
 public final class ConversationAccounting {
 
-    /** The most conversations tracked at once; past it the least recently used are dropped. */
+    /** The default bound on conversations tracked at once. */
     static final long MAX_CONVERSATIONS = 100_000;
 
     private final Cache<String, Totals> conversations;
+    private final long softBytes;
+    private final long hardBytes;
+    private final java.util.function.Consumer<dev.toolwarden.Alert> alerts;
+    /** Conversations over their hard memory limit: their calls are refused. Empty almost always. */
+    private final java.util.Set<String> overHard = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.LongAdder droppedEarly = new java.util.concurrent.atomic.LongAdder();
 
     /** @param idle how long a conversation is kept after its last call */
     public ConversationAccounting(Duration idle) {
+        this(idle, MAX_CONVERSATIONS, Long.MAX_VALUE, Long.MAX_VALUE, a -> { });
+    }
+
+    /**
+     * @param idle how long a conversation is kept after its last call
+     * @param max the most conversations tracked at once
+     * @param softBytes the soft limit on one conversation's memory
+     * @param hardBytes the hard limit: past it the conversation's calls are refused
+     * @param alerts receives the memory alerts
+     */
+    public ConversationAccounting(Duration idle, long max, long softBytes, long hardBytes,
+            java.util.function.Consumer<dev.toolwarden.Alert> alerts) {
+        this.softBytes = softBytes;
+        this.hardBytes = hardBytes;
+        this.alerts = alerts;
         this.conversations = Caffeine.newBuilder()
                 .expireAfterAccess(idle)
-                .maximumSize(MAX_CONVERSATIONS)
+                .maximumSize(max)
                 // Maintenance runs on the calling threads, never on the application's common pool.
                 .executor(Runnable::run)
+                .removalListener((String id, Totals t, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+                    if (id != null) {
+                        overHard.remove(id);
+                    }
+                    if (cause == com.github.benmanes.caffeine.cache.RemovalCause.SIZE) {
+                        droppedEarly.increment();
+                        dev.toolwarden.log.Log.warnOnce("conversations-dropped", "more than " + max
+                                + " conversations at once: the least recently active are dropped before they are idle "
+                                + "(toolwarden.conversation.max); later drops are counted, not logged");
+                    }
+                })
                 .build();
+    }
+
+    private Totals totals(String conversationId) {
+        Totals t = conversations.getIfPresent(conversationId);
+        if (t == null) {
+            t = conversations.get(conversationId, id -> new Totals(id, softBytes, hardBytes));
+        }
+        return t;
+    }
+
+    /**
+     * Adds to (or, negative, takes from) the memory a conversation's context holds.
+     *
+     * @param conversationId the conversation
+     * @param bytes the change in bytes
+     */
+    public void addMemory(String conversationId, long bytes) {
+        Totals t = totals(conversationId);
+        long now = t.memory.addAndGet(bytes);
+        if (now < 0) {
+            t.memory.compareAndSet(now, 0);
+            now = 0;
+        }
+        check(t, now);
+    }
+
+    /**
+     * Sets the memory a conversation's context holds, as the application measured it.
+     *
+     * @param conversationId the conversation
+     * @param bytes its size in bytes
+     */
+    public void setMemory(String conversationId, long bytes) {
+        Totals t = totals(conversationId);
+        t.memory.set(Math.max(0, bytes));
+        check(t, Math.max(0, bytes));
+    }
+
+    private void check(Totals t, long bytes) {
+        synchronized (t.limit) {
+            t.limit.update(bytes, java.time.Instant.now(), alerts);
+            if (t.limit.hard()) {
+                overHard.add(t.id);
+            } else {
+                overHard.remove(t.id);
+            }
+        }
+    }
+
+    /**
+     * @param conversationId a conversation, or {@code null}
+     * @return whether it is over its hard memory limit, so that its calls are refused
+     */
+    public boolean overHardLimit(String conversationId) {
+        return conversationId != null && !overHard.isEmpty() && overHard.contains(conversationId);
+    }
+
+    /**
+     * Forgets a conversation: its memory, its limits and its totals.
+     *
+     * @param conversationId the conversation
+     */
+    public void clear(String conversationId) {
+        Totals t = conversations.policy().getIfPresentQuietly(conversationId);
+        if (t != null) {
+            setMemory(conversationId, 0);
+        }
+        conversations.invalidate(conversationId);
+        overHard.remove(conversationId);
+    }
+
+    /** @return the memory alerts that hold now */
+    public java.util.List<dev.toolwarden.Alert> activeAlerts() {
+        java.util.List<dev.toolwarden.Alert> out = new java.util.ArrayList<>();
+        java.time.Instant now = java.time.Instant.now();
+        for (Totals t : conversations.asMap().values()) {
+            if (t.limit.soft() || t.limit.hard()) {
+                out.addAll(t.limit.active(now));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param max the most to return
+     * @return the conversations holding the most memory, largest first, as {id, bytes}
+     */
+    public java.util.List<java.util.Map.Entry<String, Long>> largest(int max) {
+        return conversations.asMap().values().stream().filter(t -> t.memory.get() > 0)
+                .sorted((a, b) -> Long.compare(b.memory.get(), a.memory.get())).limit(max)
+                .map(t -> java.util.Map.entry(t.id, t.memory.get())).toList();
+    }
+
+    /** @return conversations dropped before they were idle, because there were too many */
+    public long droppedEarly() {
+        return droppedEarly.sum();
+    }
+
+    /** Runs pending expiry now (and lets the removal listener see idle conversations go). */
+    public void cleanUp() {
+        conversations.cleanUp();
     }
 
     /**
@@ -39,10 +174,7 @@ public final class ConversationAccounting {
      * @param allocated its allocations, or {@link ThreadResources#UNKNOWN}
      */
     public void record(String conversationId, boolean outermost, long wallNanos, long cpu, long allocated) {
-        Totals t = conversations.getIfPresent(conversationId);
-        if (t == null) {
-            t = conversations.get(conversationId, id -> new Totals());
-        }
+        Totals t = totals(conversationId);
         t.calls.increment();
         if (outermost) {
             t.wall.add(wallNanos);
@@ -67,7 +199,8 @@ public final class ConversationAccounting {
             return null;
         }
         return new ConversationStatistics(conversationId, t.calls.sum(), Duration.ofNanos(t.wall.sum()),
-                Duration.ofNanos(t.cpu.sum()), t.allocated.sum(), Instant.ofEpochMilli(t.lastActivityMillis));
+                Duration.ofNanos(t.cpu.sum()), t.allocated.sum(), Instant.ofEpochMilli(t.lastActivityMillis),
+                t.memory.get());
     }
 
     /** @return conversations currently tracked */
@@ -76,10 +209,18 @@ public final class ConversationAccounting {
     }
 
     private static final class Totals {
+        final String id;
+        final java.util.concurrent.atomic.AtomicLong memory = new java.util.concurrent.atomic.AtomicLong();
+        final dev.toolwarden.monitor.Limit limit;
         final LongAdder calls = new LongAdder();
         final LongAdder wall = new LongAdder();
         final LongAdder cpu = new LongAdder();
         final LongAdder allocated = new LongAdder();
-        volatile long lastActivityMillis;
+        volatile long lastActivityMillis = System.currentTimeMillis();
+
+        Totals(String id, long softBytes, long hardBytes) {
+            this.id = id;
+            this.limit = new dev.toolwarden.monitor.Limit("CONVERSATION_MEMORY", id, softBytes, hardBytes);
+        }
     }
 }

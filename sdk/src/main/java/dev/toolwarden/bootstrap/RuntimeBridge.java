@@ -19,8 +19,9 @@ public interface RuntimeBridge {
      * @param method the id the agent gave the method when it wove it
      * @param conversation the {@code @ConversationId} argument, or {@code null}
      * @param arguments the call's arguments when events record them, otherwise {@code null}
-     * @return the call's context, to be passed to {@link #exit}, or {@code null} when the call is
-     *     not accounted
+     * @return the call's context, to be passed to {@link #exit}; {@code null} when the call is not
+     *     accounted; a {@link dev.toolwarden.ResourceExhaustedException} when the call is refused
+     *     (woven code throws it, and the body does not run)
      */
     Object enter(int method, Object conversation, Object[] arguments);
 
@@ -90,6 +91,24 @@ public interface RuntimeBridge {
      * @return entries removed (with {@code null}: methods whose entries were dropped)
      */
     int invalidateCache(String tool, Object[] keyArguments);
+
+    /** @return the resource monitor's latest sample, or {@code null} when no monitor runs */
+    dev.toolwarden.ResourceUsage resources();
+
+    /** @return the memory, CPU and conversation alerts that hold now */
+    List<dev.toolwarden.Alert> activeAlerts();
+
+    /** @return tool calls shed since start-up because a hard memory or CPU limit held */
+    long shedCalls();
+
+    /**
+     * @param conversationId a conversation
+     * @param bytes the memory its context holds now
+     */
+    void recordConversationMemory(String conversationId, long bytes);
+
+    /** @param conversationId a conversation to forget, with its memory and limits */
+    void clearConversation(String conversationId);
 
     /** @return the isolation workers' figures */
     dev.toolwarden.IsolationStatistics isolation();

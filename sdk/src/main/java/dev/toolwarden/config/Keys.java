@@ -58,6 +58,13 @@ public final class Keys {
     /** {@code toolwarden.shedding}: shed tool calls while a hard memory or CPU limit holds. */
     public static final Key<Boolean> SHEDDING = bool("toolwarden.shedding", true,
             "shed tool calls while a hard memory or CPU limit holds");
+    /** {@code toolwarden.shedding.chat}: shed chat handlers too, not only tools. */
+    public static final Key<Boolean> SHEDDING_CHAT = bool("toolwarden.shedding.chat", false,
+            "true: chat handlers are shed too while a hard memory or CPU limit holds (default: only tools)");
+    /** {@code toolwarden.conversation.max}: the most conversations tracked at once. */
+    public static final Key<Integer> CONVERSATION_MAX = add(new Key<>("toolwarden.conversation.max", 100_000,
+            text -> positiveInt(text), String::valueOf,
+            "the most conversations tracked at once; past it the least recently active are dropped (logged)"));
     /** {@code toolwarden.conversation.idle}: drop conversations idle this long. */
     public static final Key<Duration> CONVERSATION_IDLE = positiveDuration("toolwarden.conversation.idle",
             Duration.ofMinutes(30), "drop conversations idle this long");

@@ -60,6 +60,8 @@ final class ExecutionContext {
     Object[] arguments;
     /** The isolated call whose body runs on a worker for this call, or {@code null}: its caller times it. */
     IsolatedCall isolated;
+    /** A chat handler's estimate of the messages it adds to its conversation's context, or 0. */
+    long memoryEstimate;
     /** Whether the call holds a place under its method's concurrency bound. */
     boolean holdsPlace;
     /** A cached method's call that computes its key's entry: the future other callers of the key wait for. */
@@ -159,6 +161,7 @@ final class ExecutionContext {
             method.leave();
         }
         isolated = null;
+        memoryEstimate = 0;
         method = null;
         conversation = null;
         event = null;

@@ -27,6 +27,8 @@ import dev.toolwarden.events.ArgumentText;
 import dev.toolwarden.events.ExecutionEvent;
 import dev.toolwarden.events.TimeoutEvent;
 import dev.toolwarden.log.Log;
+import dev.toolwarden.monitor.ResourceMonitor;
+import dev.toolwarden.monitor.ResourceSamplers;
 import java.lang.invoke.MethodHandle;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -67,6 +69,10 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     private final ThreadResources resources;
     private final InternalErrors errors = new InternalErrors();
     private final Alerts alerts = new Alerts(errors);
+    private final boolean shedding;
+    private final boolean shedChat;
+    private volatile ResourceMonitor monitor;
+    private final java.util.concurrent.atomic.LongAdder shed = new java.util.concurrent.atomic.LongAdder();
     private final ArgumentRecording argumentRecording;
     private final FaultInjection fault;
     private final int cpuSampleEvery;
@@ -84,7 +90,11 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         this.configuration = configuration;
         this.cpuSampleEvery = configuration.get(Keys.ACCOUNTING_CPU).sampleEvery();
         this.resources = new ThreadResources(cpuSampleEvery > 0);
-        this.conversations = new ConversationAccounting(configuration.get(Keys.CONVERSATION_IDLE));
+        this.conversations = new ConversationAccounting(configuration.get(Keys.CONVERSATION_IDLE),
+                configuration.get(Keys.CONVERSATION_MAX), configuration.get(Keys.CONVERSATION_SOFT),
+                configuration.get(Keys.CONVERSATION_HARD), this::alert);
+        this.shedding = configuration.get(Keys.SHEDDING);
+        this.shedChat = configuration.get(Keys.SHEDDING_CHAT);
         this.argumentRecording = configuration.get(Keys.JFR_ARGUMENTS);
         this.fault = configuration.get(Keys.DEBUG_FAIL);
     }
@@ -141,6 +151,11 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             // they are Toolwarden's doing, not the application's, and must not recurse into it.
             if (stack.busy || stack.isFull()) {
                 return null;
+            }
+            String refused = refusal(m, conversation);
+            if (refused != null) {
+                // Dispatch throws it, so that the body does not run: plain advice cannot skip a body.
+                return refusePlain(m, conversation, refused);
             }
             ExecutionContext c = open(m, stack, conversation, arguments);
             c.arm(stack.nextSequence());
@@ -281,6 +296,15 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                 }
             }
             c = open(m, stack, conversation, recordsArguments() ? arguments : null);
+            String refused = refusal(m, c.conversation);
+            if (refused != null) {
+                ExecutionContext rejected = c;
+                c = null;
+                return reject(rejected, refused, refusalDetail(refused, rejected.conversation));
+            }
+            if (m.descriptor.kind() == dev.toolwarden.ExecutionKind.CHAT && c.conversation != null && arguments != null) {
+                c.memoryEstimate = dev.toolwarden.cache.Weights.estimate(arguments);
+            }
             if (m.running != null) {
                 if (!m.tryEnter()) {
                     ExecutionContext rejected = c;
@@ -511,9 +535,146 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         };
     }
 
+    /**
+     * Whether a call must be refused before it runs, and for what: {@code MEMORY} or {@code CPU} while
+     * the monitor sheds calls (tools only, unless {@code toolwarden.shedding.chat}), or
+     * {@code CONVERSATION_MEMORY} while its conversation is over its hard memory limit. Two field
+     * reads while nothing holds.
+     */
+    private String refusal(WovenMethod m, Object conversation) {
+        ResourceMonitor mon = monitor;
+        if (shedding && mon != null && mon.shedding() && (shedChat || m.descriptor.kind() != dev.toolwarden.ExecutionKind.CHAT)) {
+            return mon.sheddingResource();
+        }
+        if (conversation instanceof String && conversations.overHardLimit((String) conversation)) {
+            return "CONVERSATION_MEMORY";
+        }
+        return null;
+    }
+
+    private String refusalDetail(String resource, String conversation) {
+        if ("CONVERSATION_MEMORY".equals(resource)) {
+            ConversationStatistics s = conversations.snapshot(conversation);
+            return "conversation " + conversation + " holds " + dev.toolwarden.config.DataSize.format(
+                    s == null ? 0 : s.memoryBytes()) + ", over its hard limit of "
+                    + dev.toolwarden.config.DataSize.format(configuration.get(Keys.CONVERSATION_HARD));
+        }
+        ResourceMonitor mon = monitor;
+        return "load shedding: " + (mon == null ? resource : mon.sheddingDetail());
+    }
+
+    /** A call of a plain (unguarded) method refused before it ran: recorded, and its exception returned to throw. */
+    private ResourceExhaustedException refusePlain(WovenMethod m, Object conversation, String resource) {
+        String conv = conversation instanceof String ? (String) conversation : null;
+        ResourceExhaustedException e = new ResourceExhaustedException(m.descriptor.name(), resource,
+                refusalDetail(resource, conv));
+        if (!"CONVERSATION_MEMORY".equals(resource)) {
+            shed.increment();
+        }
+        m.aggregate.record(0, UNKNOWN, UNKNOWN, Outcome.REJECTED);
+        if (PROBE.isEnabled()) {
+            ExecutionEvent event = new ExecutionEvent();
+            event.begin();
+            commitEvent(event, m, UNKNOWN, UNKNOWN, conv, null, Outcome.REJECTED, e, false, null);
+        }
+        return e;
+    }
+
+    /** An alert of the monitor or of a conversation: an event, the listeners, and one log line. */
+    private void alert(dev.toolwarden.Alert a) {
+        alerts.raise(a);
+        String value = a.resource().equals("CONVERSATION_MEMORY") ? dev.toolwarden.config.DataSize.format((long) a.value())
+                : String.format(java.util.Locale.ROOT, "%.1f%%", a.value());
+        String threshold = a.resource().equals("CONVERSATION_MEMORY")
+                ? dev.toolwarden.config.DataSize.format((long) a.threshold())
+                : String.format(java.util.Locale.ROOT, "%.0f%%", a.threshold());
+        String what = a.resource() + (a.subject() == null ? "" : " of " + a.subject());
+        String level = a.level().toLowerCase(java.util.Locale.ROOT);
+        if (a.cleared()) {
+            Log.info(what + " is back under its " + level + " limit of " + threshold + ": " + value);
+        } else {
+            Log.warn(what + " passed its " + level + " limit of " + threshold + ": " + value
+                    + ("HARD".equals(a.level()) ? (a.resource().equals("CONVERSATION_MEMORY")
+                            ? "; its calls are refused until it shrinks or is cleared"
+                            : shedding ? "; tool calls are shed while it holds" : "") : ""));
+        }
+    }
+
+    /**
+     * Starts the resource monitor on the housekeeping thread, and the periodic conversation events.
+     * Called by the agent once.
+     */
+    public synchronized void startMonitor() {
+        if (monitor != null) {
+            return;
+        }
+        ResourceMonitor mon = new ResourceMonitor(configuration, ResourceSamplers.create(), this::alert);
+        monitor = mon;
+        mon.start(housekeeping());
+        long period = Math.max(100, configuration.get(Keys.MONITOR_INTERVAL).toMillis());
+        housekeeping().scheduleWithFixedDelay(this::conversationHousekeeping, period, period,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void conversationHousekeeping() {
+        try {
+            conversations.cleanUp();
+            if (MEMORY_PROBE.isEnabled()) {
+                for (java.util.Map.Entry<String, Long> c : conversations.largest(100)) {
+                    dev.toolwarden.events.ConversationMemoryEvent e = new dev.toolwarden.events.ConversationMemoryEvent();
+                    e.conversationId = c.getKey();
+                    e.bytes = c.getValue();
+                    e.commit();
+                }
+            }
+        } catch (Throwable t) {
+            errors.record("conversation housekeeping", t);
+        }
+    }
+
+    /** @return the resource monitor, once the agent started it */
+    public ResourceMonitor monitor() {
+        return monitor;
+    }
+
+    @Override
+    public dev.toolwarden.ResourceUsage resources() {
+        ResourceMonitor mon = monitor;
+        return mon == null ? null : mon.latest();
+    }
+
+    @Override
+    public List<dev.toolwarden.Alert> activeAlerts() {
+        List<dev.toolwarden.Alert> out = new ArrayList<>();
+        ResourceMonitor mon = monitor;
+        if (mon != null) {
+            out.addAll(mon.activeAlerts());
+        }
+        out.addAll(conversations.activeAlerts());
+        return out;
+    }
+
+    @Override
+    public long shedCalls() {
+        return shed.sum();
+    }
+
+    @Override
+    public void recordConversationMemory(String conversationId, long bytes) {
+        conversations.setMemory(conversationId, bytes);
+    }
+
+    @Override
+    public void clearConversation(String conversationId) {
+        conversations.clear(conversationId);
+    }
+
     /** A call refused before it ran: the fallback answers, or the caller gets {@link ResourceExhaustedException}. */
     private Completion reject(ExecutionContext c, String resource, String detail) {
         ResourceExhaustedException e = new ResourceExhaustedException(c.method.descriptor.name(), resource, detail);
+        if ("MEMORY".equals(resource) || "CPU".equals(resource)) {
+            shed.increment();
+        }
         completeLoad(c, null, e);
         if (c.method.hasFallback) {
             return Completion.fallback(e, c); // the context stays open, unarmed, until the fallback answered
@@ -624,6 +785,11 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         Completion result = null;
         try {
             WovenMethod m = c.method;
+            if (c.memoryEstimate > 0) {
+                // A chat handler's messages stay in its conversation's context: the default estimate of its memory.
+                conversations.addMemory(c.conversation, c.memoryEstimate
+                        + (returned != null && thrown == null ? dev.toolwarden.cache.Weights.estimate(returned) : 0));
+            }
             if (ended != ExecutionContext.RUNNING) {
                 ToolTimeoutException timeout = timeout(c, ended, end, thrown);
                 completeLoad(c, null, timeout);
@@ -1132,6 +1298,8 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     }
 
     private static final TimeoutEvent TIMEOUT_PROBE = new TimeoutEvent();
+    private static final dev.toolwarden.events.ConversationMemoryEvent MEMORY_PROBE =
+            new dev.toolwarden.events.ConversationMemoryEvent();
     private static final dev.toolwarden.events.CacheStatisticsEvent CACHE_PROBE =
             new dev.toolwarden.events.CacheStatisticsEvent();
 

@@ -85,6 +85,9 @@ public final class AdviceBindings {
         if (cached) {
             flags |= Completion.RESULT_ON_EXIT; // the value to cache
         }
+        if (s.estimatesConversationMemory()) {
+            flags |= Completion.ARGUMENTS_ON_ENTRY | Completion.RESULT_ON_EXIT; // the messages, for the estimate
+        }
         if (s.descriptor().asynchronous()) {
             flags |= Completion.RESULT_ON_EXIT;
             if (s.fallbackMethod() != null) {

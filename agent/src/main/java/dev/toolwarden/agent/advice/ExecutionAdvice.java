@@ -14,13 +14,15 @@ public final class ExecutionAdvice {
     }
 
     /**
-     * On entry: starts accounting.
+     * On entry: starts accounting. Not suppressed: {@code Dispatch} throws nothing but the
+     * {@code ResourceExhaustedException} of a refused call, which must reach the caller instead of
+     * the body running.
      *
      * @param method the woven method's id
      * @param conversation the {@code @ConversationId} argument, or {@code null}
      * @return the call's context
      */
-    @Advice.OnMethodEnter(suppress = Throwable.class)
+    @Advice.OnMethodEnter
     public static Object enter(@MethodId int method, @ConversationArgument Object conversation) {
         return Dispatch.enter(method, conversation);
     }
@@ -55,7 +57,7 @@ public final class ExecutionAdvice {
          * @param arguments all arguments
          * @return the call's context
          */
-        @Advice.OnMethodEnter(suppress = Throwable.class)
+        @Advice.OnMethodEnter
         public static Object enter(@MethodId int method, @ConversationArgument Object conversation,
                 @Advice.AllArguments Object[] arguments) {
             return Dispatch.enter(method, conversation, arguments);

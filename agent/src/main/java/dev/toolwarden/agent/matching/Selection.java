@@ -21,6 +21,11 @@ public record Selection(MethodDescriptor descriptor, int conversationParameter,
     public boolean guarded() {
         CallPolicy p = descriptor.policy();
         return fallbackMethod != null || p.isolate() || p.maxConcurrent() > 0 || descriptor.asynchronous()
-                || p.cacheCategory() != null;
+                || p.cacheCategory() != null || estimatesConversationMemory();
+    }
+
+    /** @return whether it is a chat handler with a conversation, whose messages count for the conversation's memory */
+    public boolean estimatesConversationMemory() {
+        return descriptor.kind() == dev.toolwarden.ExecutionKind.CHAT && conversationParameter >= 0;
     }
 }
