@@ -7,10 +7,11 @@ import java.util.Objects;
  * A limit crossed (or, with {@code cleared}, fallen back below), as delivered to an
  * {@link AlertListener}.
  *
- * @param resource what crossed it: {@code TOOL_TIME} today; {@code MEMORY}, {@code CPU},
- *     {@code DB_CONNECTIONS} and {@code CONVERSATION_MEMORY} with the resource monitor
+ * @param resource what crossed it: {@code TOOL_TIME}, {@code MEMORY}, {@code CPU},
+ *     {@code CONVERSATION_MEMORY}; {@code DB_CONNECTIONS} with the connection pool component
  * @param level {@code SOFT} or {@code HARD}
- * @param value the value that crossed the limit (milliseconds for {@code TOOL_TIME})
+ * @param value the value that crossed the limit (milliseconds for {@code TOOL_TIME}, % for
+ *     {@code MEMORY} and {@code CPU}, bytes for {@code CONVERSATION_MEMORY})
  * @param threshold the limit, in the same unit
  * @param subject what the value belongs to: a tool, a pool, a conversation
  * @param cleared whether the value fell back below the limit

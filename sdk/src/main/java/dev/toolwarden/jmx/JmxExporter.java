@@ -308,6 +308,29 @@ public final class JmxExporter {
         }
 
         @Override
+        public long getShedCalls() {
+            return runtime.shedCalls();
+        }
+
+        @Override
+        public double getMemoryPercent() {
+            dev.toolwarden.ResourceUsage u = runtime.resources();
+            return u == null ? Double.NaN : u.memoryPercent();
+        }
+
+        @Override
+        public double getCpuPercent() {
+            dev.toolwarden.ResourceUsage u = runtime.resources();
+            return u == null ? Double.NaN : u.systemCpu();
+        }
+
+        @Override
+        public boolean isShedding() {
+            dev.toolwarden.monitor.ResourceMonitor m = runtime.monitor();
+            return m != null && m.shedding();
+        }
+
+        @Override
         public long getInternalErrors() {
             return runtime.internalErrors();
         }

@@ -26,4 +26,16 @@ public interface RuntimeStatusMXBean {
 
     /** @return isolation worker threads running a body now */
     int getIsolationWorkersBusy();
+
+    /** @return tool calls shed since start-up */
+    long getShedCalls();
+
+    /** @return the latest MEMORY figure (higher of system memory and heap held), %, or NaN */
+    double getMemoryPercent();
+
+    /** @return the latest machine CPU load, %, or NaN */
+    double getCpuPercent();
+
+    /** @return whether tool calls are being shed now */
+    boolean isShedding();
 }
