@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.LongAdder;
  * Resources per conversation id: calls, wall and CPU time, allocations, and the memory its context
  * holds, with a soft and a hard limit on that memory. Conversations idle for
  * {@code toolwarden.conversation.idle} are dropped by Caffeine's own maintenance, and at most
- * {@code toolwarden.conversation.max} are kept (the least recently active go first, and dropping one
- * early is logged), so a service that sees millions of conversations keeps only the live ones.
+ * {@code toolwarden.conversation.max} are kept (past it, Caffeine's size policy drops the ones least
+ * likely to be used again, which favours frequently active conversations over merely recent ones;
+ * dropping one early is logged), so a service that sees millions of conversations keeps only the live ones.
  */
 public final class ConversationAccounting {
 
@@ -56,7 +57,7 @@ public final class ConversationAccounting {
                     if (cause == com.github.benmanes.caffeine.cache.RemovalCause.SIZE) {
                         droppedEarly.increment();
                         dev.toolwarden.log.Log.warnOnce("conversations-dropped", "more than " + max
-                                + " conversations at once: the least recently active are dropped before they are idle "
+                                + " conversations at once: some are dropped before they are idle "
                                 + "(toolwarden.conversation.max); later drops are counted, not logged");
                     }
                 })

@@ -64,7 +64,7 @@ public final class Keys {
     /** {@code toolwarden.conversation.max}: the most conversations tracked at once. */
     public static final Key<Integer> CONVERSATION_MAX = add(new Key<>("toolwarden.conversation.max", 100_000,
             text -> positiveInt(text), String::valueOf,
-            "the most conversations tracked at once; past it the least recently active are dropped (logged)"));
+            "the most conversations tracked at once; past it some are dropped before they are idle (logged)"));
     /** {@code toolwarden.conversation.idle}: drop conversations idle this long. */
     public static final Key<Duration> CONVERSATION_IDLE = positiveDuration("toolwarden.conversation.idle",
             Duration.ofMinutes(30), "drop conversations idle this long");

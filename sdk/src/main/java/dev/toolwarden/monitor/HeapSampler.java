@@ -1,42 +1,59 @@
 package dev.toolwarden.monitor;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * The Java heap that garbage collection could not free: per heap pool, its usage after the last
- * collection (or its current usage before the first one). Heap usage read at any moment includes
- * garbage that the next collection frees at once; a limit checked against it would shed calls
- * every time the heap fills up before a young collection.
+ * The Java heap that garbage collection could not free: the heap pools' usage right after the most
+ * recent collection, young or full (what survived it, plus the old generation as the collection
+ * left it), or the current usage before the first collection. Heap usage read at any other moment
+ * includes garbage that the next collection frees at once; a limit checked against it would shed
+ * calls every time the heap fills up before a young collection.
  */
 final class HeapSampler {
 
-    private final List<MemoryPoolMXBean> pools;
+    private final List<GarbageCollectorMXBean> collectors;
+    private final Set<String> heapPools;
 
     HeapSampler() {
-        this.pools = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-                .toList();
+        this.collectors = ManagementFactory.getGarbageCollectorMXBeans();
+        this.heapPools = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
     }
 
     /** @return {used, max} in bytes, -1 where unknown */
     long[] sample() {
-        long used = 0;
         try {
-            for (MemoryPoolMXBean p : pools) {
-                MemoryUsage afterGc = p.getCollectionUsage();
-                MemoryUsage now = p.getUsage();
-                if (afterGc != null && afterGc.getUsed() > 0) {
-                    used += afterGc.getUsed();
-                } else if (afterGc == null && now != null) {
-                    used += now.getUsed();
+            long max = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();
+            Map<String, MemoryUsage> afterLast = null;
+            long lastEnd = -1;
+            for (GarbageCollectorMXBean gc : collectors) {
+                if (gc instanceof com.sun.management.GarbageCollectorMXBean) {
+                    com.sun.management.GcInfo info = ((com.sun.management.GarbageCollectorMXBean) gc).getLastGcInfo();
+                    if (info != null && info.getEndTime() > lastEnd) {
+                        lastEnd = info.getEndTime();
+                        afterLast = info.getMemoryUsageAfterGc();
+                    }
                 }
             }
-            long max = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();
+            if (afterLast == null) {
+                return new long[] {ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), max};
+            }
+            long used = 0;
+            for (Map.Entry<String, MemoryUsage> e : afterLast.entrySet()) {
+                if (heapPools.contains(e.getKey())) {
+                    used += e.getValue().getUsed();
+                }
+            }
             return new long[] {used, max};
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             return new long[] {-1, -1};
         }
     }

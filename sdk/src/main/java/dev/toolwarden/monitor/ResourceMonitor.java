@@ -141,11 +141,22 @@ public final class ResourceMonitor {
     /** @return a sentence with the figures that shed calls, for the exception's message */
     public String sheddingDetail() {
         if (memory.hard()) {
-            return String.format(java.util.Locale.ROOT, "memory at %.1f%%, over its hard limit of %.0f%%",
-                    memory.value(), memory.hardLevel());
+            return "memory at " + percent(memory.value()) + ", over its hard limit of " + percent(memory.hardLevel());
         }
-        return String.format(java.util.Locale.ROOT, "CPU at %.1f%%, over its hard limit of %.0f%%",
-                cpu.value(), cpu.hardLevel());
+        return "CPU at " + percent(cpu.value()) + ", over its hard limit of " + percent(cpu.hardLevel());
+    }
+
+    /**
+     * @param value a percentage
+     * @return it as people read it: {@code 90%}, {@code 92.5%}, {@code 91.27%} to two decimals at most
+     */
+    public static String percent(double value) {
+        if (Double.isNaN(value)) {
+            return "unknown";
+        }
+        java.math.BigDecimal d = java.math.BigDecimal.valueOf(value).setScale(2, java.math.RoundingMode.HALF_UP)
+                .stripTrailingZeros();
+        return (d.scale() < 0 ? d.setScale(0) : d).toPlainString() + "%";
     }
 
     /** @return the latest sample, or {@code null} before the first one */

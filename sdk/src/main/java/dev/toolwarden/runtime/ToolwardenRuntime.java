@@ -584,10 +584,10 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     private void alert(dev.toolwarden.Alert a) {
         alerts.raise(a);
         String value = a.resource().equals("CONVERSATION_MEMORY") ? dev.toolwarden.config.DataSize.format((long) a.value())
-                : String.format(java.util.Locale.ROOT, "%.1f%%", a.value());
+                : ResourceMonitor.percent(Math.round(a.value() * 10) / 10.0);
         String threshold = a.resource().equals("CONVERSATION_MEMORY")
                 ? dev.toolwarden.config.DataSize.format((long) a.threshold())
-                : String.format(java.util.Locale.ROOT, "%.0f%%", a.threshold());
+                : ResourceMonitor.percent(a.threshold());
         String what = a.resource() + (a.subject() == null ? "" : " of " + a.subject());
         String level = a.level().toLowerCase(java.util.Locale.ROOT);
         if (a.cleared()) {
