@@ -170,6 +170,39 @@ public final class Toolwarden {
         runtime().clearConversation(java.util.Objects.requireNonNull(conversationId, "conversationId"));
     }
 
+    /**
+     * The connection pools the agent watches: its own metrics pool and every {@code HikariDataSource}
+     * the application created.
+     *
+     * @return each pool's latest figures (active, idle, total, waiting, max)
+     */
+    public static List<PoolStatistics> pools() {
+        return runtime().pools();
+    }
+
+    /**
+     * Every tool's totals over every run the metrics database remembers ({@code toolwarden.db.url}),
+     * this run included; {@link #statistics()} is this run alone.
+     *
+     * @return the totals, by tool name
+     */
+    public static List<ToolStatistics> allTimeStatistics() {
+        return runtime().allTimeStatistics();
+    }
+
+    /**
+     * Orders candidate tools by their recorded performance, best first, for performance-weighted
+     * tool selection: {@code score = successRate / (1 + p95 in seconds)} (see {@link RankedTool}).
+     * Rankings are cached in the {@code tool_recommendations} category (30 minutes, refreshed in the
+     * background when the category has a {@code refresh-after}).
+     *
+     * @param candidates tool names
+     * @return the candidates with their scores, best first
+     */
+    public static List<RankedTool> rankTools(List<String> candidates) {
+        return runtime().rankTools(java.util.Objects.requireNonNull(candidates, "candidates"));
+    }
+
     /** @return whether the Toolwarden agent is attached to this JVM */
     public static boolean agentAttached() {
         return runtime().agentAttached();
@@ -248,6 +281,25 @@ public final class Toolwarden {
         @Override
         public ResourceUsage resources() {
             return null;
+        }
+
+        @Override
+        public void dataSourceCreated(Object dataSource) {
+        }
+
+        @Override
+        public List<PoolStatistics> pools() {
+            return Collections.emptyList();
+        }
+
+        @Override
+        public List<ToolStatistics> allTimeStatistics() {
+            return Collections.emptyList();
+        }
+
+        @Override
+        public List<RankedTool> rankTools(List<String> candidates) {
+            return candidates.stream().map(n -> new RankedTool(n, 0.5, 0.5, java.time.Duration.ZERO, 0)).toList();
         }
 
         @Override

@@ -94,9 +94,15 @@ public final class Installer {
                 .ignore(ElementMatchers.none())
                 .type(selector::weavesAny)
                 .transform((builder, type, loader, module, domain) -> builder.visit(bindings.visitor(type)))
+                // The application's HikariCP pools, handed to the runtime as they are built.
+                .type(ElementMatchers.named(HIKARI_DATA_SOURCE))
+                .transform((builder, type, loader, module, domain) -> builder.visit(
+                        net.bytebuddy.asm.Advice.to(dev.toolwarden.agent.advice.PoolAdvice.class)
+                                .on(ElementMatchers.isConstructor())))
                 .makeRaw();
         ClassPrefilter prefilter = new ClassPrefilter(config, selector.markerAnnotations());
-        instrumentation.addTransformer(new WeavingTransformer(byteBuddy, prefilter, runtime.errors(), selector::forget), true);
+        instrumentation.addTransformer(new WeavingTransformer(byteBuddy, prefilter, runtime.errors(), selector::forget,
+                HIKARI_DATA_SOURCE.replace('.', '/')), true);
 
         if (config.get(Keys.JMX)) {
             JmxExporter.start(runtime, runtime.housekeeping(), Duration.ofSeconds(1));
@@ -115,6 +121,9 @@ public final class Installer {
             Log.debug("woven classes: " + listener.wovenClasses());
         }, "toolwarden-shutdown"));
     }
+
+    /** The class of the application's HikariCP pools, whose constructors the agent weaves. */
+    private static final String HIKARI_DATA_SOURCE = "com.zaxxer.hikari.HikariDataSource";
 
     /**
      * Byte Buddy's agent builder, created without touching {@code sun.misc.Unsafe}: its default

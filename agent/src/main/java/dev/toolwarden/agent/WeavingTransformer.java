@@ -17,10 +17,12 @@ final class WeavingTransformer implements ClassFileTransformer {
     private final ClassLoader agentLoader;
     private final InternalErrors errors;
     private final Runnable afterClass;
+    private final String alwaysWoven;
 
     WeavingTransformer(ClassFileTransformer byteBuddy, ClassPrefilter prefilter, InternalErrors errors,
-            Runnable afterClass) {
+            Runnable afterClass, String alwaysWoven) {
         this.afterClass = afterClass;
+        this.alwaysWoven = alwaysWoven;
         this.byteBuddy = byteBuddy;
         this.prefilter = prefilter;
         this.agentLoader = WeavingTransformer.class.getClassLoader();
@@ -35,7 +37,7 @@ final class WeavingTransformer implements ClassFileTransformer {
             return null;
         }
         try {
-            if (!prefilter.mayWeave(className, classfileBuffer)) {
+            if (!alwaysWoven.equals(className) && !prefilter.mayWeave(className, classfileBuffer)) {
                 return null;
             }
             return byteBuddy.transform(module, loader, className, classBeingRedefined, protectionDomain,

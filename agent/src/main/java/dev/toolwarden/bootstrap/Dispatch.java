@@ -132,4 +132,16 @@ public final class Dispatch {
         RuntimeBridge r = runtime;
         return r == null ? Completion.throwing(pending.fallbackReason()) : r.fallback(pending, self, arguments, fallback);
     }
+
+    /**
+     * Called when the application constructs a {@code HikariDataSource}.
+     *
+     * @param dataSource the pool
+     */
+    public static void dataSourceCreated(Object dataSource) {
+        RuntimeBridge r = runtime;
+        if (r != null) {
+            r.dataSourceCreated(dataSource);
+        }
+    }
 }

@@ -110,6 +110,21 @@ public interface RuntimeBridge {
     /** @param conversationId a conversation to forget, with its memory and limits */
     void clearConversation(String conversationId);
 
+    /** @param dataSource a {@code HikariDataSource} the application created, to watch */
+    void dataSourceCreated(Object dataSource);
+
+    /** @return the watched connection pools' latest figures */
+    List<dev.toolwarden.PoolStatistics> pools();
+
+    /** @return every tool's totals over every run the metrics database remembers, this one included */
+    List<ToolStatistics> allTimeStatistics();
+
+    /**
+     * @param candidates tool names
+     * @return them ordered by recorded performance, best first
+     */
+    List<dev.toolwarden.RankedTool> rankTools(List<String> candidates);
+
     /** @return the isolation workers' figures */
     dev.toolwarden.IsolationStatistics isolation();
 

@@ -302,12 +302,21 @@ public final class CategoryCache {
      * @return what its loader threw, when it is a load's failure; otherwise {@code thrown}
      */
     public static Throwable failure(Throwable thrown) {
+        // Through the wrappers futures add: CompletionException and ExecutionException, and, since JDK
+        // 19 or so, a new CancellationException("get") around the one a future was completed with.
         Throwable t = thrown;
-        while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
-                && t.getCause() != null) {
-            t = t.getCause();
+        for (int depth = 0; t != null && depth < 8; depth++) {
+            if (t instanceof LoadFailure) {
+                return t.getCause() != null ? t.getCause() : t;
+            }
+            if ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException
+                    || t instanceof java.util.concurrent.CancellationException) && t.getCause() != null) {
+                t = t.getCause();
+            } else {
+                break;
+            }
         }
-        return t instanceof LoadFailure && t.getCause() != null ? t.getCause() : t;
+        return t == null ? thrown : t;
     }
 
     /**

@@ -100,7 +100,19 @@ public final class Keys {
             "a file: the agent records to it and dumps it on exit");
     /** {@code toolwarden.db.url}: where tool metrics persist. */
     public static final Key<String> DB_URL = add(new Key<>("toolwarden.db.url", "", Keys::jdbcUrl,
-            v -> v.isEmpty() ? "embedded H2" : v, "JDBC URL where tool metrics persist (default: embedded H2)"));
+            v -> v.isEmpty() ? "embedded H2" : v,
+            "JDBC URL where tool metrics persist (default: embedded H2 under ~/.toolwarden; none: not persisted)"));
+    /** {@code toolwarden.db.user}: the metrics database's user. */
+    public static final Key<String> DB_USER = string("toolwarden.db.user", "", "the metrics database's user");
+    /** {@code toolwarden.db.password}: the metrics database's password. */
+    public static final Key<String> DB_PASSWORD = string("toolwarden.db.password", "",
+            "the metrics database's password");
+    /** {@code toolwarden.db.flush-interval}: how often tool metrics are written. */
+    public static final Key<Duration> DB_FLUSH = positiveDuration("toolwarden.db.flush-interval", Duration.ofSeconds(10),
+            "how often tool metrics are written to the database");
+    /** {@code toolwarden.application}: the application's name in the metrics database. */
+    public static final Key<String> APPLICATION = string("toolwarden.application", "default",
+            "the application's name: the metrics database keeps one set of tool metrics per application");
     /** {@code toolwarden.accounting.cpu}: whether calls measure their CPU time. */
     public static final Key<CpuAccounting> ACCOUNTING_CPU = add(new Key<>("toolwarden.accounting.cpu",
             CpuAccounting.ON, CpuAccounting::parse, CpuAccounting::toString,
@@ -233,8 +245,8 @@ public final class Keys {
 
     private static String jdbcUrl(String text) {
         String s = text.trim();
-        if (!s.isEmpty() && !s.startsWith("jdbc:")) {
-            throw new IllegalArgumentException("is not a JDBC URL (jdbc:...)");
+        if (!s.isEmpty() && !s.equals("none") && !s.startsWith("jdbc:")) {
+            throw new IllegalArgumentException("is not a JDBC URL (jdbc:...) or none");
         }
         return s;
     }

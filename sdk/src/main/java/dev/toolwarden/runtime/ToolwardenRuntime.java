@@ -72,6 +72,8 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     private final boolean shedding;
     private final boolean shedChat;
     private volatile ResourceMonitor monitor;
+    private volatile DatabaseWatch databases;
+    private volatile MetricsPersistence persistence;
     private final java.util.concurrent.atomic.LongAdder shed = new java.util.concurrent.atomic.LongAdder();
     private final ArgumentRecording argumentRecording;
     private final FaultInjection fault;
@@ -583,6 +585,9 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     /** An alert of the monitor or of a conversation: an event, the listeners, and one log line. */
     private void alert(dev.toolwarden.Alert a) {
         alerts.raise(a);
+        if (a.resource().equals("DATABASE")) {
+            return; // MetricsPersistence logs what happened, in words
+        }
         String value = a.resource().equals("CONVERSATION_MEMORY") ? dev.toolwarden.config.DataSize.format((long) a.value())
                 : ResourceMonitor.percent(Math.round(a.value() * 10) / 10.0);
         String threshold = a.resource().equals("CONVERSATION_MEMORY")
@@ -614,6 +619,116 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         long period = Math.max(100, configuration.get(Keys.MONITOR_INTERVAL).toMillis());
         housekeeping().scheduleWithFixedDelay(this::conversationHousekeeping, period, period,
                 java.util.concurrent.TimeUnit.MILLISECONDS);
+        DatabaseWatch watch = databaseWatch();
+        housekeeping().scheduleWithFixedDelay(() -> {
+            try {
+                watch.check();
+            } catch (Throwable t) {
+                errors.record("watching connection pools", t);
+            }
+        }, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (!"none".equals(configuration.get(Keys.DB_URL))) {
+            // Opening the database (an embedded H2 file, a server) is slow: never on the application's start-up path.
+            housekeeping().execute(this::startPersistence);
+        }
+    }
+
+    private void startPersistence() {
+        try {
+            MetricsPersistence p = new MetricsPersistence(configuration, this::statistics, this::alert);
+            persistence = p;
+            databaseWatch().watch(p.pool());
+            p.flush();
+            long flush = configuration.get(Keys.DB_FLUSH).toMillis();
+            housekeeping().scheduleWithFixedDelay(() -> {
+                try {
+                    p.flush();
+                } catch (Throwable t) {
+                    errors.record("writing tool metrics", t);
+                }
+            }, flush, flush, java.util.concurrent.TimeUnit.MILLISECONDS);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    p.flush();
+                    p.close();
+                } catch (Throwable t) {
+                    // the JVM is going: nothing to tell anyone
+                }
+            }, "toolwarden-metrics-flush"));
+        } catch (Throwable t) {
+            Log.warn("tool metrics are not persisted: " + t);
+        }
+    }
+
+    private DatabaseWatch databaseWatch() {
+        DatabaseWatch w = databases;
+        if (w == null) {
+            synchronized (this) {
+                w = databases;
+                if (w == null) {
+                    databases = w = new DatabaseWatch(configuration, this::alert);
+                }
+            }
+        }
+        return w;
+    }
+
+    @Override
+    public void dataSourceCreated(Object dataSource) {
+        try {
+            databaseWatch().watchApplicationPool(dataSource);
+        } catch (Throwable t) {
+            errors.record("watching an application connection pool", t);
+        }
+    }
+
+    @Override
+    public List<dev.toolwarden.PoolStatistics> pools() {
+        DatabaseWatch w = databases;
+        return w == null ? List.of() : w.statistics();
+    }
+
+    @Override
+    public List<ToolStatistics> allTimeStatistics() {
+        MetricsPersistence p = persistence;
+        if (p == null) {
+            return statistics();
+        }
+        List<ToolStatistics> out = new ArrayList<>();
+        for (dev.toolwarden.db.StoredMetrics m : p.merged()) {
+            out.add(m.toStatistics());
+        }
+        out.sort((a, b) -> a.name().compareTo(b.name()));
+        return out;
+    }
+
+    @Override
+    public List<dev.toolwarden.RankedTool> rankTools(List<String> candidates) {
+        List<String> key = List.copyOf(candidates);
+        return cache().get(PerformanceCache.TOOL_RECOMMENDATIONS, new RankingKey(key), () -> rank(key));
+    }
+
+    /** The key of a cached ranking: the candidates, as asked. */
+    private record RankingKey(List<String> candidates) {
+    }
+
+    private List<dev.toolwarden.RankedTool> rank(List<String> candidates) {
+        java.util.Map<String, ToolStatistics> all = new java.util.HashMap<>();
+        for (ToolStatistics s : allTimeStatistics()) {
+            all.put(s.name(), s);
+        }
+        List<dev.toolwarden.RankedTool> out = new ArrayList<>();
+        for (String name : candidates) {
+            ToolStatistics s = all.get(name);
+            long calls = s == null ? 0 : s.calls();
+            long failures = s == null ? 0 : s.errors() + s.timeouts() + s.rejected();
+            double success = (calls - failures + 1.0) / (calls + 2.0);
+            Duration p95 = s == null ? Duration.ZERO : s.p95();
+            double score = success / (1 + p95.toNanos() / 1e9);
+            out.add(new dev.toolwarden.RankedTool(name, score, success, p95, calls));
+        }
+        out.sort((a, b) -> Double.compare(b.score(), a.score()));
+        return List.copyOf(out);
     }
 
     private void conversationHousekeeping() {
@@ -651,6 +766,10 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             out.addAll(mon.activeAlerts());
         }
         out.addAll(conversations.activeAlerts());
+        DatabaseWatch w = databases;
+        if (w != null) {
+            out.addAll(w.activeAlerts());
+        }
         return out;
     }
 

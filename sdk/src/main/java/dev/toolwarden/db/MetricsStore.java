@@ -1,0 +1,180 @@
+package dev.toolwarden.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * Tool metrics in a database, one row per application and tool. Plain SQL that H2 and PostgreSQL
+ * (and most others) run as written. The schema is created and migrated by {@link #migrate()}: a
+ * {@code toolwarden_schema} table records the version, and each migration runs once, in order.
+ */
+public final class MetricsStore {
+
+    /** The schema version this code writes. */
+    public static final int SCHEMA_VERSION = 1;
+
+    private static final List<String> MIGRATIONS = List.of(
+            // 1: the tool metrics table
+            "CREATE TABLE IF NOT EXISTS toolwarden_tool_metrics ("
+                    + "application VARCHAR(200) NOT NULL, tool VARCHAR(500) NOT NULL, kind VARCHAR(10) NOT NULL, "
+                    + "calls BIGINT NOT NULL, errors BIGINT NOT NULL, timeouts BIGINT NOT NULL, "
+                    + "rejected BIGINT NOT NULL, fallbacks BIGINT NOT NULL, cache_hits BIGINT NOT NULL, "
+                    + "total_nanos BIGINT NOT NULL, max_nanos BIGINT NOT NULL, p50_nanos BIGINT NOT NULL, "
+                    + "p95_nanos BIGINT NOT NULL, p99_nanos BIGINT NOT NULL, cpu_nanos BIGINT NOT NULL, "
+                    + "cpu_calls BIGINT NOT NULL, allocated_bytes BIGINT NOT NULL, allocation_calls BIGINT NOT NULL, "
+                    + "updated_at TIMESTAMP NOT NULL, PRIMARY KEY (application, tool))");
+
+    private static final String COLUMNS = "kind, calls, errors, timeouts, rejected, fallbacks, cache_hits, total_nanos, "
+            + "max_nanos, p50_nanos, p95_nanos, p99_nanos, cpu_nanos, cpu_calls, allocated_bytes, allocation_calls, "
+            + "updated_at";
+
+    private final DataSource dataSource;
+    private final String application;
+
+    /**
+     * @param dataSource where the metrics are
+     * @param application the application's name: each keeps its own rows
+     */
+    public MetricsStore(DataSource dataSource, String application) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.application = Objects.requireNonNull(application, "application");
+    }
+
+    /**
+     * Creates the tables, or brings them to {@link #SCHEMA_VERSION}. Safe to run from several JVMs at once.
+     *
+     * @return the version found before
+     * @throws SQLException when the database cannot be reached or refuses
+     */
+    public int migrate() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS toolwarden_schema (version INT NOT NULL)");
+            int found = 0;
+            try (ResultSet r = s.executeQuery("SELECT MAX(version) FROM toolwarden_schema")) {
+                if (r.next()) {
+                    found = r.getInt(1);
+                }
+            }
+            if (found > SCHEMA_VERSION) {
+                throw new SQLException("the metrics schema is at version " + found + ", newer than this Toolwarden's "
+                        + SCHEMA_VERSION + ": use a newer Toolwarden or another database");
+            }
+            for (int v = found + 1; v <= SCHEMA_VERSION; v++) {
+                s.execute(MIGRATIONS.get(v - 1));
+                s.execute("INSERT INTO toolwarden_schema (version) VALUES (" + v + ")");
+            }
+            return found;
+        }
+    }
+
+    /**
+     * @return every tool's stored metrics of this application, by tool name
+     * @throws SQLException when the database cannot be read
+     */
+    public Map<String, StoredMetrics> load() throws SQLException {
+        Map<String, StoredMetrics> out = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT tool, " + COLUMNS + " FROM toolwarden_tool_metrics WHERE application = ? ORDER BY tool")) {
+            s.setString(1, application);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    StoredMetrics m = row(r);
+                    out.put(m.tool(), m);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param tool a tool name
+     * @return its stored metrics, or {@code null}
+     * @throws SQLException when the database cannot be read
+     */
+    public StoredMetrics read(String tool) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT tool, " + COLUMNS + " FROM toolwarden_tool_metrics WHERE application = ? AND tool = ?")) {
+            s.setString(1, application);
+            s.setString(2, tool);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? row(r) : null;
+            }
+        }
+    }
+
+    private static StoredMetrics row(ResultSet r) throws SQLException {
+        Timestamp updated = r.getTimestamp(18);
+        return new StoredMetrics(r.getString(1), r.getString(2), r.getLong(3), r.getLong(4), r.getLong(5), r.getLong(6),
+                r.getLong(7), r.getLong(8), r.getLong(9), r.getLong(10), r.getLong(11), r.getLong(12), r.getLong(13),
+                r.getLong(14), r.getLong(15), r.getLong(16), r.getLong(17),
+                updated == null ? java.time.Instant.EPOCH : updated.toInstant());
+    }
+
+    /**
+     * Writes rows, replacing the stored ones of the same tools, in one transaction.
+     *
+     * @param rows the rows
+     * @throws SQLException when the database cannot be written (nothing is written then)
+     */
+    public void write(Collection<StoredMetrics> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement update = c.prepareStatement("UPDATE toolwarden_tool_metrics SET kind = ?, calls = ?, "
+                    + "errors = ?, timeouts = ?, rejected = ?, fallbacks = ?, cache_hits = ?, total_nanos = ?, "
+                    + "max_nanos = ?, p50_nanos = ?, p95_nanos = ?, p99_nanos = ?, cpu_nanos = ?, cpu_calls = ?, "
+                    + "allocated_bytes = ?, allocation_calls = ?, updated_at = ? WHERE application = ? AND tool = ?");
+                    PreparedStatement insert = c.prepareStatement("INSERT INTO toolwarden_tool_metrics (" + COLUMNS
+                            + ", application, tool) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (StoredMetrics m : rows) {
+                    bind(update, m);
+                    if (update.executeUpdate() == 0) {
+                        bind(insert, m);
+                        insert.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    private void bind(PreparedStatement s, StoredMetrics m) throws SQLException {
+        s.setString(1, m.kind());
+        s.setLong(2, m.calls());
+        s.setLong(3, m.errors());
+        s.setLong(4, m.timeouts());
+        s.setLong(5, m.rejected());
+        s.setLong(6, m.fallbacks());
+        s.setLong(7, m.cacheHits());
+        s.setLong(8, m.totalNanos());
+        s.setLong(9, m.maxNanos());
+        s.setLong(10, m.p50Nanos());
+        s.setLong(11, m.p95Nanos());
+        s.setLong(12, m.p99Nanos());
+        s.setLong(13, m.cpuNanos());
+        s.setLong(14, m.cpuCalls());
+        s.setLong(15, m.allocatedBytes());
+        s.setLong(16, m.allocationCalls());
+        s.setTimestamp(17, Timestamp.from(m.updated()));
+        s.setString(18, application);
+        s.setString(19, m.tool());
+    }
+}

@@ -1,0 +1,137 @@
+package dev.toolwarden.runtime;
+
+import dev.toolwarden.Alert;
+import dev.toolwarden.ToolStatistics;
+import dev.toolwarden.config.Configuration;
+import dev.toolwarden.config.Keys;
+import dev.toolwarden.db.DatabaseConnectionManager;
+import dev.toolwarden.db.MetricsStore;
+import dev.toolwarden.db.StoredMetrics;
+import dev.toolwarden.log.Log;
+import java.nio.file.Paths;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Keeps the tool metrics in {@code toolwarden.db.url} (embedded H2 under {@code ~/.toolwarden} by
+ * default): reads the stored history when it starts, and writes history plus this run's totals every
+ * {@code toolwarden.db.flush-interval} and when the JVM exits. All of it runs on the housekeeping
+ * thread, never on the application's.
+ *
+ * <p>A database that is down (at start-up or later) costs nothing but a log line and a
+ * {@code DATABASE} alert: this run's totals stay in memory, where they are anyway (one aggregate per
+ * tool, so the backlog is bounded by the number of tools and nothing is dropped), and the next write
+ * that succeeds stores them, with a second log line.
+ */
+final class MetricsPersistence {
+
+    private final String url;
+    private final DatabaseConnectionManager pool;
+    private final MetricsStore store;
+    private final Supplier<List<ToolStatistics>> current;
+    private final Consumer<Alert> alerts;
+    private volatile Map<String, StoredMetrics> history;
+    private volatile boolean down;
+
+    MetricsPersistence(Configuration configuration, Supplier<List<ToolStatistics>> current, Consumer<Alert> alerts) {
+        String configured = configuration.get(Keys.DB_URL);
+        this.url = configured.isEmpty() ? defaultUrl() : configured;
+        DatabaseConnectionManager.Builder b = DatabaseConnectionManager.builder(url).name("toolwarden-metrics")
+                .size(1, 1).acquireTimeout(Duration.ofSeconds(2));
+        if (!configuration.get(Keys.DB_USER).isEmpty()) {
+            b.credentials(configuration.get(Keys.DB_USER), configuration.get(Keys.DB_PASSWORD));
+        }
+        this.pool = b.build();
+        this.store = new MetricsStore(pool.dataSource(), configuration.get(Keys.APPLICATION));
+        this.current = current;
+        this.alerts = alerts;
+    }
+
+    /** Embedded H2 in the user's home; several JVMs may share it (AUTO_SERVER). */
+    static String defaultUrl() {
+        return "jdbc:h2:file:" + Paths.get(System.getProperty("user.home"), ".toolwarden", "metrics").toAbsolutePath()
+                + ";AUTO_SERVER=TRUE";
+    }
+
+    DatabaseConnectionManager pool() {
+        return pool;
+    }
+
+    /** Creates the schema and reads the history; on failure, tries again at the next flush. */
+    private boolean open() {
+        if (history != null) {
+            return true;
+        }
+        try {
+            store.migrate();
+            Map<String, StoredMetrics> loaded = store.load();
+            history = loaded;
+            Log.info("tool metrics persist to " + describe() + " (" + loaded.size() + " tool(s) of history)");
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            failed(e);
+            return false;
+        }
+    }
+
+    /** Writes history plus this run's totals. */
+    void flush() {
+        if (!open()) {
+            return;
+        }
+        List<StoredMetrics> rows = merged();
+        try {
+            store.write(rows);
+            if (down) {
+                down = false;
+                Log.info("the metrics database " + describe() + " answers again: " + rows.size() + " tool(s) written");
+                alerts.accept(new Alert("DATABASE", "HARD", 0, 0, pool.name(), true, Instant.now()));
+            }
+        } catch (SQLException | RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    private void failed(Exception e) {
+        if (!down) {
+            down = true;
+            Log.warn("cannot reach the metrics database " + describe() + " (" + e.getMessage()
+                    + "): tool metrics are kept in memory and written when it answers");
+            alerts.accept(new Alert("DATABASE", "HARD", 1, 0, pool.name(), false, Instant.now()));
+        }
+    }
+
+    private String describe() {
+        int semicolon = url.indexOf(';');
+        return semicolon < 0 ? url : url.substring(0, semicolon);
+    }
+
+    /** @return history plus this run, one row per tool */
+    List<StoredMetrics> merged() {
+        Map<String, StoredMetrics> h = history == null ? Collections.emptyMap() : history;
+        Map<String, StoredMetrics> out = new LinkedHashMap<>(h);
+        for (ToolStatistics s : current.get()) {
+            StoredMetrics run = StoredMetrics.of(s);
+            StoredMetrics before = h.get(s.name());
+            out.put(s.name(), before == null ? run : before.plus(run));
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    /** @return whether the last attempt reached the database */
+    boolean up() {
+        return !down && history != null;
+    }
+
+    void close() {
+        pool.close();
+    }
+}
