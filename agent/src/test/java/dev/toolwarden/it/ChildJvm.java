@@ -179,6 +179,9 @@ public final class ChildJvm {
                 // on, unrelated tests would see their tool calls refused. The shedding tests turn it on
                 // with an agent argument, which wins over this property.
                 command.add("-Dtoolwarden.shedding=false");
+                // No metrics database unless a test asks for one: the default, an H2 file in the user's
+                // home, would be shared by every test JVM. The database tests set toolwarden.db.url.
+                command.add("-Dtoolwarden.db.url=none");
             }
             command.addAll(jvmOptions);
             if (module == null) {
@@ -269,7 +272,7 @@ public final class ChildJvm {
         return childFeature;
     }
 
-    private static Path jarOf(Class<?> type) {
+    static Path jarOf(Class<?> type) {
         try {
             return Paths.get(type.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (java.net.URISyntaxException e) {

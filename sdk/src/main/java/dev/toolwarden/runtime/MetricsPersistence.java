@@ -43,9 +43,9 @@ final class MetricsPersistence {
 
     MetricsPersistence(Configuration configuration, Supplier<List<ToolStatistics>> current, Consumer<Alert> alerts) {
         String configured = configuration.get(Keys.DB_URL);
-        this.url = configured.isEmpty() ? defaultUrl() : configured;
+        this.url = keepOpenAtExit(configured.isEmpty() ? defaultUrl() : configured);
         DatabaseConnectionManager.Builder b = DatabaseConnectionManager.builder(url).name("toolwarden-metrics")
-                .size(1, 1).acquireTimeout(Duration.ofSeconds(2));
+                .size(1, 1).acquireTimeout(Duration.ofSeconds(5));
         if (!configuration.get(Keys.DB_USER).isEmpty()) {
             b.credentials(configuration.get(Keys.DB_USER), configuration.get(Keys.DB_PASSWORD));
         }
@@ -59,6 +59,15 @@ final class MetricsPersistence {
     static String defaultUrl() {
         return "jdbc:h2:file:" + Paths.get(System.getProperty("user.home"), ".toolwarden", "metrics").toAbsolutePath()
                 + ";AUTO_SERVER=TRUE";
+    }
+
+    /**
+     * An embedded H2 database closes itself when the JVM exits, racing the last write of the
+     * metrics: it is kept open, and closes with the pool.
+     */
+    static String keepOpenAtExit(String url) {
+        return url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")
+                ? url + ";DB_CLOSE_ON_EXIT=FALSE" : url;
     }
 
     DatabaseConnectionManager pool() {

@@ -74,6 +74,8 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     private volatile ResourceMonitor monitor;
     private volatile DatabaseWatch databases;
     private volatile MetricsPersistence persistence;
+    /** Writes tool metrics; created lazily by the first task, a daemon. */
+    private final java.util.concurrent.ScheduledThreadPoolExecutor metricsThread = metricsThread();
     private final java.util.concurrent.atomic.LongAdder shed = new java.util.concurrent.atomic.LongAdder();
     private final ArgumentRecording argumentRecording;
     private final FaultInjection fault;
@@ -628,33 +630,65 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             }
         }, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
         if (!"none".equals(configuration.get(Keys.DB_URL))) {
-            // Opening the database (an embedded H2 file, a server) is slow: never on the application's start-up path.
-            housekeeping().execute(this::startPersistence);
+            // Opening the database (an embedded H2 file, a server) is slow, and a database that is down makes a
+            // write wait for its timeout: never on the application's threads, nor on the housekeeping thread.
+            metricsThread.execute(this::startPersistence);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    MetricsPersistence p = persistence();
+                    if (p != null) {
+                        p.flush();
+                        p.close();
+                    }
+                } catch (Throwable t) {
+                    // the JVM is going: nothing to tell anyone
+                }
+            }, "toolwarden-metrics-flush"));
         }
+    }
+
+    /** @return the metrics persistence, created on first use; {@code null} when it cannot be */
+    private synchronized MetricsPersistence persistence() {
+        if (persistence == null) {
+            try {
+                MetricsPersistence p = new MetricsPersistence(configuration, this::statistics, this::alert);
+                databaseWatch().watch(p.pool());
+                persistence = p;
+            } catch (Throwable t) {
+                Log.warn("tool metrics are not persisted: " + t);
+                return null;
+            }
+        }
+        return persistence;
+    }
+
+    private static java.util.concurrent.ScheduledThreadPoolExecutor metricsThread() {
+        java.util.concurrent.ScheduledThreadPoolExecutor e = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "toolwarden-metrics");
+            t.setDaemon(true);
+            t.setContextClassLoader(ToolwardenRuntime.class.getClassLoader());
+            return t;
+        });
+        e.setKeepAliveTime(60, java.util.concurrent.TimeUnit.SECONDS);
+        e.allowCoreThreadTimeOut(false);
+        return e;
     }
 
     private void startPersistence() {
         try {
-            MetricsPersistence p = new MetricsPersistence(configuration, this::statistics, this::alert);
-            persistence = p;
-            databaseWatch().watch(p.pool());
+            MetricsPersistence p = persistence();
+            if (p == null) {
+                return;
+            }
             p.flush();
             long flush = configuration.get(Keys.DB_FLUSH).toMillis();
-            housekeeping().scheduleWithFixedDelay(() -> {
+            metricsThread.scheduleWithFixedDelay(() -> {
                 try {
                     p.flush();
                 } catch (Throwable t) {
                     errors.record("writing tool metrics", t);
                 }
             }, flush, flush, java.util.concurrent.TimeUnit.MILLISECONDS);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    p.flush();
-                    p.close();
-                } catch (Throwable t) {
-                    // the JVM is going: nothing to tell anyone
-                }
-            }, "toolwarden-metrics-flush"));
         } catch (Throwable t) {
             Log.warn("tool metrics are not persisted: " + t);
         }

@@ -32,6 +32,8 @@ class ChatDemoIT {
         Process p = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 // Shedding off: on this 2-core CI machine the build saturates the CPU, which would shed the demo's calls.
                 "-javaagent:" + AGENT.toAbsolutePath() + "=jfr.record=" + recording, "-Dtoolwarden.shedding=false",
+                // The metrics database of the demo's own: an embedded H2 file beside its recording.
+                "-Dtoolwarden.db.url=jdbc:h2:file:" + recording.resolveSibling("demo-metrics").toAbsolutePath(),
                 "-jar", DEMO.toString(), "3")
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
