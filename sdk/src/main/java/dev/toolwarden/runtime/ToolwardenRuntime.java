@@ -381,22 +381,13 @@ public final class ToolwardenRuntime implements RuntimeBridge {
      * A call whose key another call is computing: it waits for that value (a stage of it, for an
      * asynchronous method), within its own hard limit. It counts as a hit; a failure of the other
      * call is this call's failure too.
+     *
+     * @return a completion; or the context, armed again, when the body must run here after all
      */
-    private Completion follow(ExecutionContext c, WovenMethod m, CallStack stack, CompletableFuture<Completion> entry) {
+    private Object follow(ExecutionContext c, WovenMethod m, CallStack stack, CompletableFuture<Completion> entry) {
         if (m.asynchronous) {
             CompletableFuture<Object> own = CategoryCache.valueStage(entry);
-            try {
-                m.aggregate.recordHit();
-                if (c.event != null) {
-                    commitEvent(c.event, m, UNKNOWN, UNKNOWN, c.conversation, c.arguments, Outcome.SUCCESS, null, true,
-                            c.stack);
-                }
-            } catch (Throwable t) {
-                errors.record("recording a cache hit", t);
-            } finally {
-                c.event = null;
-                c.release();
-            }
+            followerHit(c, m);
             return Completion.returning(own);
         }
         c.arm(stack.nextSequence());
@@ -422,10 +413,10 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                 return timedOutFollower(c, m, ended, end, e);
             }
             // The application's own interrupt: the call runs its body itself, interrupted, as it would
-            // without the cache, and caches nothing.
+            // without the cache, and caches nothing (this context is not the key's loader).
             Thread.currentThread().interrupt();
             c.arm(stack.nextSequence());
-            return null;
+            return c;
         } catch (Throwable t) {
             c.close();
             c.release();
@@ -437,6 +428,12 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         if (ended != ExecutionContext.RUNNING) {
             return timedOutFollower(c, m, ended, end, null);
         }
+        followerHit(c, m);
+        return done != null ? done : Completion.returning(null);
+    }
+
+    /** Records a call that got another call's value as a hit, and ends it. */
+    private void followerHit(ExecutionContext c, WovenMethod m) {
         try {
             m.aggregate.recordHit();
             if (c.event != null) {
@@ -449,7 +446,6 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             c.event = null;
             c.release();
         }
-        return done != null ? done : Completion.returning(null);
     }
 
     private Completion timedOutFollower(ExecutionContext c, WovenMethod m, int ended, long end, Throwable cause) {
