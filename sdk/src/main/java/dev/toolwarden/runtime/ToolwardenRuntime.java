@@ -72,6 +72,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     private final boolean shedding;
     private final boolean shedChat;
     private volatile ResourceMonitor monitor;
+    private boolean monitorStarted;
     private volatile DatabaseWatch databases;
     private volatile MetricsPersistence persistence;
     /** Writes tool metrics; created lazily by the first task, a daemon. */
@@ -608,12 +609,21 @@ public final class ToolwardenRuntime implements RuntimeBridge {
      * Called by the agent once.
      */
     public synchronized void startMonitor() {
-        if (monitor != null) {
+        if (monitorStarted) {
             return;
         }
-        ResourceMonitor mon = new ResourceMonitor(configuration, ResourceSamplers.create(), this::alert);
-        monitor = mon;
-        mon.start(housekeeping());
+        monitorStarted = true;
+        // OSHI takes a good part of a second to set itself up: on the housekeeping thread, not on the
+        // application's start-up path. Until then nothing is shed and resources() is empty.
+        housekeeping().execute(() -> {
+            try {
+                ResourceMonitor mon = new ResourceMonitor(configuration, ResourceSamplers.create(), this::alert);
+                mon.start(housekeeping());
+                monitor = mon;
+            } catch (Throwable t) {
+                Log.warn("the resource monitor cannot start (" + t + "); nothing is sampled or shed");
+            }
+        });
         long period = Math.max(100, configuration.get(Keys.MONITOR_INTERVAL).toMillis());
         housekeeping().scheduleWithFixedDelay(this::conversationHousekeeping, period, period,
                 java.util.concurrent.TimeUnit.MILLISECONDS);
