@@ -18,7 +18,7 @@ public final class ResourceSamplers {
      */
     public static ResourceSampler create() {
         if (!nativeAccessQuiet()) {
-            Log.info("resource figures from the JDK: OSHI would need --enable-native-access=ALL-UNNAMED on this JDK");
+            Log.debug("resource figures from the JDK: OSHI would need --enable-native-access=ALL-UNNAMED on this JDK");
             return new JdkSampler();
         }
         try {
