@@ -69,7 +69,7 @@ class CachingIT {
         assertEquals("1", v.get("slowModel.runs"), r::describe);
         assertEquals("100", v.get("slowModel.sameAnswer"));
         assertEquals("100/99/0", v.get("stats.slowModel"));
-        assertTrue(Long.parseLong(v.get("otherKey.millis")) < 150,
+        assertTrue(Long.parseLong(v.get("otherKey.millis")) < 200,
                 "another key during the 300 ms load: " + v.get("otherKey.millis") + " ms");
     }
 
