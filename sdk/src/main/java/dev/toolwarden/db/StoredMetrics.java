@@ -62,6 +62,26 @@ public record StoredMetrics(String tool, String kind, long calls, long errors, l
                 run.updated);
     }
 
+    /**
+     * @param run a run's totals that this row includes
+     * @return the row without them: its sums less the run's (never below 0); the maximum and the
+     *     percentiles stay this row's
+     */
+    public StoredMetrics minus(StoredMetrics run) {
+        if (run == null) {
+            return this;
+        }
+        return new StoredMetrics(tool, kind, sub(calls, run.calls), sub(errors, run.errors), sub(timeouts, run.timeouts),
+                sub(rejected, run.rejected), sub(fallbacks, run.fallbacks), sub(cacheHits, run.cacheHits),
+                sub(totalNanos, run.totalNanos), maxNanos, p50Nanos, p95Nanos, p99Nanos, sub(cpuNanos, run.cpuNanos),
+                sub(cpuCalls, run.cpuCalls), sub(allocatedBytes, run.allocatedBytes),
+                sub(allocationCalls, run.allocationCalls), updated);
+    }
+
+    private static long sub(long a, long b) {
+        return Math.max(0, a - b);
+    }
+
     /** @return the row as statistics */
     public ToolStatistics toStatistics() {
         ExecutionKind k;

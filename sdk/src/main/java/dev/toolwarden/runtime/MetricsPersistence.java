@@ -39,6 +39,8 @@ final class MetricsPersistence {
     private final Supplier<List<ToolStatistics>> current;
     private final Consumer<Alert> alerts;
     private volatile Map<String, StoredMetrics> history;
+    /** This run's totals as the last successful write stored them, by tool. */
+    private volatile Map<String, StoredMetrics> written = Collections.emptyMap();
     private volatile boolean down;
 
     MetricsPersistence(Configuration configuration, Supplier<List<ToolStatistics>> current, Consumer<Alert> alerts) {
@@ -96,9 +98,11 @@ final class MetricsPersistence {
         if (!open()) {
             return;
         }
-        List<StoredMetrics> rows = merged();
+        Map<String, StoredMetrics> run = run();
+        List<StoredMetrics> rows = merged(run);
         try {
             store.write(rows);
+            written = run;
             if (down) {
                 down = false;
                 Log.info("the metrics database " + describe() + " answers again: " + rows.size() + " tool(s) written");
@@ -123,16 +127,54 @@ final class MetricsPersistence {
         return semicolon < 0 ? url : url.substring(0, semicolon);
     }
 
+    private Map<String, StoredMetrics> run() {
+        Map<String, StoredMetrics> run = new LinkedHashMap<>();
+        for (ToolStatistics s : current.get()) {
+            run.put(s.name(), StoredMetrics.of(s));
+        }
+        return run;
+    }
+
     /** @return history plus this run, one row per tool */
     List<StoredMetrics> merged() {
+        return merged(run());
+    }
+
+    private List<StoredMetrics> merged(Map<String, StoredMetrics> run) {
         Map<String, StoredMetrics> h = history == null ? Collections.emptyMap() : history;
         Map<String, StoredMetrics> out = new LinkedHashMap<>(h);
-        for (ToolStatistics s : current.get()) {
-            StoredMetrics run = StoredMetrics.of(s);
-            StoredMetrics before = h.get(s.name());
-            out.put(s.name(), before == null ? run : before.plus(run));
-        }
+        run.forEach((tool, r) -> {
+            StoredMetrics before = h.get(tool);
+            out.put(tool, before == null ? r : before.plus(r));
+        });
         return new ArrayList<>(out.values());
+    }
+
+    /** @return the tools the database remembered at start-up */
+    java.util.Set<String> rememberedTools() {
+        Map<String, StoredMetrics> h = history;
+        return h == null ? java.util.Set.of() : h.keySet();
+    }
+
+    /**
+     * A tool's history before this run, read from the database: its row less what this run wrote
+     * into it. Falls back to the history read at start-up when the database cannot be read.
+     *
+     * @param tool a tool
+     * @return its history, or {@code null}
+     */
+    StoredMetrics historyOf(String tool) {
+        try {
+            // While the database is known to be down, the caller (an application thread) does not wait for it.
+            if (!down && open()) {
+                StoredMetrics row = store.read(tool);
+                return row == null ? null : row.minus(written.get(tool));
+            }
+        } catch (SQLException | RuntimeException e) {
+            failed(e);
+        }
+        Map<String, StoredMetrics> h = history;
+        return h == null ? null : h.get(tool);
     }
 
     /** @return whether the last attempt reached the database */

@@ -734,12 +734,37 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         if (p == null) {
             return statistics();
         }
-        List<ToolStatistics> out = new ArrayList<>();
-        for (dev.toolwarden.db.StoredMetrics m : p.merged()) {
-            out.add(m.toStatistics());
+        java.util.Set<String> tools = new java.util.TreeSet<>(p.rememberedTools());
+        for (ToolStatistics s : statistics()) {
+            tools.add(s.name());
         }
-        out.sort((a, b) -> a.name().compareTo(b.name()));
+        List<ToolStatistics> out = new ArrayList<>();
+        for (String tool : tools) {
+            ToolStatistics s = recordOf(p, tool);
+            if (s != null) {
+                out.add(s);
+            }
+        }
         return out;
+    }
+
+    /**
+     * A tool's record over every run: its history before this run, read from the metrics database
+     * through the {@code tool_performance} cache category (so the database is asked at most once per
+     * entry's time to live), plus this run's totals.
+     */
+    private ToolStatistics recordOf(MetricsPersistence p, String tool) {
+        ToolStatistics run = statistics(tool).orElse(null);
+        dev.toolwarden.db.StoredMetrics history = cache().get(PerformanceCache.TOOL_PERFORMANCE, new HistoryKey(tool),
+                () -> p.historyOf(tool));
+        if (history == null) {
+            return run;
+        }
+        return (run == null ? history : history.plus(dev.toolwarden.db.StoredMetrics.of(run))).toStatistics();
+    }
+
+    /** The key of a tool's history in the {@code tool_performance} category. */
+    private record HistoryKey(String tool) {
     }
 
     @Override

@@ -169,6 +169,10 @@ class DatabaseTest {
         assertEquals(50, sum.maxNanos(), "the longest call of all runs");
         assertEquals(8, sum.p95Nanos(), "the latest run's percentiles");
         assertEquals(140, sum.totalNanos());
+        StoredMetrics back = sum.minus(run);
+        assertEquals(List.of(10L, 1L, 100L, 7L, 70L), List.of(back.calls(), back.errors(), back.totalNanos(),
+                back.cpuNanos(), back.allocatedBytes()), "minus undoes plus for the sums");
+        assertEquals(0, run.minus(sum).calls(), "never below zero");
         StoredMetrics onlyHits = new StoredMetrics("t", "TOOL", 2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, Instant.now());
         assertEquals(9, history.plus(onlyHits).p95Nanos(), "a run of cache hits only keeps the history's percentiles");
     }

@@ -170,6 +170,8 @@ class DatabasePersistenceTest {
                         .credentials("postgres", "").size(1, 0).build()) {
                     StoredMetrics stored = new MetricsStore(direct.dataSource(), application).read("search");
                     assertEquals(3, stored.calls(), "what was kept in memory is written once the database is back");
+                    assertEquals(0, p.historyOf("search").calls(),
+                            "the history before this run: the row less what this run wrote, so nothing counts twice");
 
                     proxy.down();
                     run.set(0, new ToolStatistics("search", ExecutionKind.TOOL, 7, 1, 0, 0, 0, 0, Duration.ofMillis(70),
