@@ -130,6 +130,18 @@ public final class MetricsStore {
         if (rows.isEmpty()) {
             return;
         }
+        try {
+            writeOnce(rows);
+        } catch (SQLException e) {
+            if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+                throw e;
+            }
+            // Another writer inserted one of the rows between our UPDATE and INSERT: now the UPDATE finds it.
+            writeOnce(rows);
+        }
+    }
+
+    private void writeOnce(Collection<StoredMetrics> rows) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);

@@ -57,10 +57,14 @@ final class MetricsPersistence {
         this.alerts = alerts;
     }
 
-    /** Embedded H2 in the user's home; several JVMs may share it (AUTO_SERVER). */
+    /**
+     * Embedded H2 in the user's home. One JVM at a time has it open: a second JVM of the same user
+     * finds it locked, says so once and keeps its metrics in memory (give each application its own
+     * file with {@code toolwarden.db.url}, or a server). H2's AUTO_SERVER mode would share it, but
+     * H2 refuses it together with DB_CLOSE_ON_EXIT=FALSE, which the last write at exit needs.
+     */
     static String defaultUrl() {
-        return "jdbc:h2:file:" + Paths.get(System.getProperty("user.home"), ".toolwarden", "metrics").toAbsolutePath()
-                + ";AUTO_SERVER=TRUE";
+        return "jdbc:h2:file:" + Paths.get(System.getProperty("user.home"), ".toolwarden", "metrics").toAbsolutePath();
     }
 
     /**
@@ -68,8 +72,16 @@ final class MetricsPersistence {
      * metrics: it is kept open, and closes with the pool.
      */
     static String keepOpenAtExit(String url) {
-        return url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        return url.startsWith("jdbc:h2:") && !upper.contains("DB_CLOSE_ON_EXIT") && !upper.contains("AUTO_SERVER=TRUE")
                 ? url + ";DB_CLOSE_ON_EXIT=FALSE" : url;
+    }
+
+    /** The last write, when the JVM exits: not when the database is known to be down (the exit would wait for it). */
+    void flushAtExit() {
+        if (!down) {
+            flush();
+        }
     }
 
     DatabaseConnectionManager pool() {
@@ -93,8 +105,8 @@ final class MetricsPersistence {
         }
     }
 
-    /** Writes history plus this run's totals. */
-    void flush() {
+    /** Writes history plus this run's totals. One at a time: the scheduled write and the one at exit may meet. */
+    synchronized void flush() {
         if (!open()) {
             return;
         }
@@ -116,7 +128,7 @@ final class MetricsPersistence {
     private void failed(Exception e) {
         if (!down) {
             down = true;
-            Log.warn("cannot reach the metrics database " + describe() + " (" + e.getMessage()
+            Log.warn("the metrics database " + describe() + " cannot be used (" + e.getMessage()
                     + "): tool metrics are kept in memory and written when it answers");
             alerts.accept(new Alert("DATABASE", "HARD", 1, 0, pool.name(), false, Instant.now()));
         }

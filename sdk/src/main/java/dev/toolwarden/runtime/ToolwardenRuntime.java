@@ -643,7 +643,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                 try {
                     MetricsPersistence p = persistence();
                     if (p != null) {
-                        p.flush();
+                        p.flushAtExit();
                         p.close();
                     }
                 } catch (Throwable t) {

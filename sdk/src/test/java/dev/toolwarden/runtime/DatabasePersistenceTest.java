@@ -199,6 +199,8 @@ class DatabasePersistenceTest {
         assertEquals("jdbc:h2:file:/tmp/x;DB_CLOSE_ON_EXIT=FALSE", MetricsPersistence.keepOpenAtExit("jdbc:h2:file:/tmp/x"));
         assertEquals("jdbc:h2:mem:a;db_close_on_exit=true", MetricsPersistence.keepOpenAtExit("jdbc:h2:mem:a;db_close_on_exit=true"));
         assertEquals("jdbc:postgresql://h/db", MetricsPersistence.keepOpenAtExit("jdbc:postgresql://h/db"));
+        assertEquals("jdbc:h2:file:/tmp/x;AUTO_SERVER=TRUE", MetricsPersistence.keepOpenAtExit("jdbc:h2:file:/tmp/x;AUTO_SERVER=TRUE"),
+                "H2 refuses AUTO_SERVER together with DB_CLOSE_ON_EXIT=FALSE");
         assertTrue(MetricsPersistence.defaultUrl().startsWith("jdbc:h2:file:" + System.getProperty("user.home")));
     }
 }
