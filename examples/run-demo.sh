@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 mvn -q -B -Dstyle.color=never -DskipTests package
 recording=examples/target/demo.jfr
 rm -f "$recording"
-java -javaagent:agent/target/toolwarden-agent.jar=jfr.record="$recording" \
+# Rankings cached for a second (30 minutes by default), so that the demo shows them change.
+java -javaagent:agent/target/toolwarden-agent.jar=jfr.record="$recording",cache.tool_recommendations.ttl=1s \
      -jar examples/target/toolwarden-examples.jar "$@"
 echo
 echo "Recording: $recording"

@@ -32,6 +32,9 @@ public final class ChatManager {
     public String handle(@UserId String user, @ConversationId String conversationId, String message) {
         List<String> history = histories.computeIfAbsent(conversationId, id -> new ArrayList<>());
         ScriptedModel.ToolCall call = model.plan(message);
+        if (call.tool().equals("research")) {
+            call = new ScriptedModel.ToolCall(orchestrator.bestResearchTool(), call.argument());
+        }
         String result = orchestrator.run(call.tool(), call.argument());
         String answer = model.answer(message, call, result);
         synchronized (history) {

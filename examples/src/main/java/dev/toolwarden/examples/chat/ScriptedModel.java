@@ -17,6 +17,9 @@ final class ScriptedModel {
         if (m.startsWith("what is ")) {
             return new ToolCall("calculator", m.substring("what is ".length()).replace("?", "").trim());
         }
+        if (m.startsWith("research ")) {
+            return new ToolCall("research", message.substring("research ".length()).trim());
+        }
         if (m.startsWith("weather in ")) {
             return new ToolCall("weather", message.substring("weather in ".length()).replace("?", "").trim());
         }
@@ -27,6 +30,7 @@ final class ScriptedModel {
         return switch (call.tool()) {
             case "calculator" -> "The answer is " + toolResult + ".";
             case "weather" -> "Forecast: " + toolResult + ".";
+            case "deep_research" -> "Research: " + toolResult;
             default -> "Here is what I found: " + toolResult;
         };
     }

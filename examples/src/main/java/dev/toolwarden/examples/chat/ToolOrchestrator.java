@@ -13,7 +13,18 @@ public final class ToolOrchestrator {
         this.tools = Map.of(
                 "calculator", tools::calculate,
                 "web_search", tools::search,
-                "weather", tools::forecast);
+                "weather", tools::forecast,
+                "deep_research", tools::research);
+    }
+
+    /**
+     * The research tool with the better record so far: Toolwarden ranks the candidates by their
+     * success rate and latency (the SDK is the natural API for that).
+     *
+     * @return the tool to research with
+     */
+    public String bestResearchTool() {
+        return dev.toolwarden.Toolwarden.rankTools(java.util.List.of("deep_research", "web_search")).get(0).name();
     }
 
     /**

@@ -33,13 +33,16 @@ class ChatDemoIT {
                 // Shedding off: on this 2-core CI machine the build saturates the CPU, which would shed the demo's calls.
                 "-javaagent:" + AGENT.toAbsolutePath() + "=jfr.record=" + recording, "-Dtoolwarden.shedding=false",
                 // The metrics database of the demo's own: an embedded H2 file beside its recording.
-                "-Dtoolwarden.db.url=jdbc:h2:file:" + recording.resolveSibling("demo-metrics").toAbsolutePath(),
-                "-jar", DEMO.toString(), "3")
+                "-Dtoolwarden.db.url=jdbc:h2:file:" + recording.resolveSibling("demo-metrics-" + System.nanoTime())
+                        .toAbsolutePath(),
+                // As run-demo.sh runs it: rankings cached for a second, so that they follow the run.
+                "-Dtoolwarden.cache.tool_recommendations.ttl=1s",
+                "-jar", DEMO.toString(), "6")
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
-        assertTrue(out.contains("Handled 18 messages"), out);
+        assertTrue(out.contains("Handled 36 messages"), out);
         assertTrue(out.contains("Toolwarden summary"), out);
         assertTrue(!out.contains("[toolwarden] error"), out);
         // The calculator's division by zero, printed live as it happened, once per failed call.
@@ -52,10 +55,11 @@ class ChatDemoIT {
         while (m.find()) {
             printed.put(m.group(1), Long.parseLong(m.group(3)));
         }
-        assertEquals(18L, printed.get("chat"), out);
+        assertEquals(36L, printed.get("chat"), out);
         long toolCalls = printed.getOrDefault("calculator", 0L) + printed.getOrDefault("web_search", 0L)
-                + printed.getOrDefault("weather", 0L);
-        assertEquals(18L, toolCalls, "one tool call per message: " + out);
+                + printed.getOrDefault("weather", 0L) + printed.getOrDefault("deep_research", 0L);
+        assertEquals(36L, toolCalls, "one tool call per message: " + out);
+        assertTrue(out.contains("Research tools ranked by their record: before"), out);
         Matcher errors = Pattern.compile("(?m)^calculator\\s+TOOL\\s+\\d+\\s+(\\d+)").matcher(out);
         assertTrue(errors.find(), out);
         assertEquals(Long.parseLong(errors.group(1)), live, "every failure was printed live: " + out);
@@ -70,5 +74,15 @@ class ChatDemoIT {
             }
         }
         assertEquals(printed, recorded);
+
+        // Caching, a hard timeout answered by the fallback, and the monitor's samples, as recorded.
+        assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("toolwarden.Execution")
+                && e.getString("name").equals("weather") && e.getBoolean("cacheHit")), "a weather forecast came from the cache");
+        assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("toolwarden.Execution")
+                && e.getString("name").equals("deep_research") && e.getString("outcome").equals("FALLBACK")),
+                "deep research past its hard limit was answered by its fallback");
+        assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("toolwarden.Timeout")
+                && e.getString("name").equals("deep_research") && e.getString("level").equals("HARD")));
+        assertTrue(out.contains("cache context_cache"), out);
     }
 }
