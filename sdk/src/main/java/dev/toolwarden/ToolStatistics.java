@@ -21,7 +21,7 @@ import java.util.Optional;
  *     shedding), whether the caller got {@link ResourceExhaustedException} or the fallback's answer
  * @param fallbacks calls answered by their {@code @Fallback} method
  * @param cacheHits calls answered from the cache ({@code @Cached}); they count in {@code calls} but
- *     not in the times, which describe the calls that ran
+ *     not in the times, which describe the calls that ran (refused calls are not timed either)
  * @param totalTime wall time of all calls
  * @param maxTime the longest call
  * @param p50 median call duration (within the histogram's precision, about 3%)
@@ -45,7 +45,9 @@ public record ToolStatistics(String name, ExecutionKind kind, long calls, long e
 
     /** @return the mean wall time of a call that ran (not a cache hit), or zero when there was none */
     public Duration meanTime() {
-        long timed = calls - cacheHits;
+        // Hits and refusals ran nothing and are not timed (a refusal answered by a fallback is, so the
+        // mean leans high when there are many of those).
+        long timed = calls - cacheHits - rejected;
         return timed <= 0 ? Duration.ZERO : totalTime.dividedBy(timed);
     }
 

@@ -22,6 +22,7 @@ public final class ToolAggregate {
     private final LongAdder rejected = new LongAdder();
     private final LongAdder fallbacks = new LongAdder();
     private final LongAdder cacheHits = new LongAdder();
+    private final LongAdder refusedUntimed = new LongAdder();
     private final LongAdder cpuNanos = new LongAdder();
     private final LongAdder cpuCalls = new LongAdder();
     private final LongAdder allocatedBytes = new LongAdder();
@@ -71,6 +72,12 @@ public final class ToolAggregate {
      */
     public void record(long wallNanos, long cpu, long allocated, dev.toolwarden.Outcome outcome,
             dev.toolwarden.Outcome reason) {
+        if (outcome == dev.toolwarden.Outcome.REJECTED) {
+            // Refused before it ran: counted, not timed, or the percentiles would favour shed tools.
+            rejected.increment();
+            refusedUntimed.increment();
+            return;
+        }
         latency.record(wallNanos);
         totalNanos.add(wallNanos);
         if (wallNanos > maxNanos.get()) {
@@ -80,8 +87,6 @@ public final class ToolAggregate {
             errors.increment();
         } else if (outcome == dev.toolwarden.Outcome.TIMEOUT) {
             timeouts.increment();
-        } else if (outcome == dev.toolwarden.Outcome.REJECTED) {
-            rejected.increment();
         } else if (outcome == dev.toolwarden.Outcome.FALLBACK) {
             fallbacks.increment();
             if (reason == dev.toolwarden.Outcome.TIMEOUT) {
@@ -110,7 +115,7 @@ public final class ToolAggregate {
     public ToolStatistics snapshot() {
         LatencyHistogram.Snapshot h = latency.snapshot();
         long hits = cacheHits.sum();
-        long calls = h.count() + hits;
+        long calls = h.count() + hits + refusedUntimed.sum();
         long max = maxNanos.get();
         return new ToolStatistics(name, kind, calls, errors.sum(), timeouts.sum(), rejected.sum(),
                 fallbacks.sum(), hits, Duration.ofNanos(totalNanos.sum()),

@@ -30,17 +30,23 @@ public final class DatabaseConnectionManager implements AutoCloseable {
 
     private DatabaseConnectionManager(Builder b) {
         HikariConfig c = new HikariConfig();
-        c.setJdbcUrl(b.url);
         c.setPoolName(b.name);
+        String dataSourceClass = dataSourceFor(b.url);
+        if (dataSourceClass != null) {
+            // The driver's own DataSource, not java.sql.DriverManager: DriverManager scans for drivers
+            // once per JVM, through the context class loader of whoever asks first; the agent asking
+            // first would hide the application's drivers from it.
+            c.setDataSourceClassName(dataSourceClass);
+            c.addDataSourceProperty("url", b.url);
+        } else {
+            initDriverManagerForTheApplication();
+            c.setJdbcUrl(b.url);
+        }
         if (b.user != null) {
             c.setUsername(b.user);
         }
         if (b.password != null) {
             c.setPassword(b.password);
-        }
-        String driver = driverFor(b.url);
-        if (driver != null) {
-            c.setDriverClassName(driver);
         }
         c.setMaximumPoolSize(b.poolSize + b.overflow);
         c.setMinimumIdle(b.poolSize);
@@ -60,15 +66,32 @@ public final class DatabaseConnectionManager implements AutoCloseable {
         this.name = b.name;
     }
 
-    /** The driver class of the databases Toolwarden is tested with; others are found by JDBC itself. */
-    static String driverFor(String url) {
+    /** The DataSource class of the databases Toolwarden ships drivers for; others go through JDBC's DriverManager. */
+    static String dataSourceFor(String url) {
         if (url.startsWith("jdbc:h2:")) {
-            return "org.h2.Driver";
+            return "org.h2.jdbcx.JdbcDataSource";
         }
         if (url.startsWith("jdbc:postgresql:")) {
-            return "org.postgresql.Driver";
+            return "org.postgresql.ds.PGSimpleDataSource";
         }
         return null;
+    }
+
+    /**
+     * Lets DriverManager make its one-time scan for drivers through the system class loader, as the
+     * application's first JDBC call would, before anything of Toolwarden's asks it for a driver.
+     */
+    private static void initDriverManagerForTheApplication() {
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
+        t.setContextClassLoader(ClassLoader.getSystemClassLoader());
+        try {
+            java.sql.DriverManager.getDrivers();
+        } catch (RuntimeException | LinkageError e) {
+            // the application's drivers will be found when it asks
+        } finally {
+            t.setContextClassLoader(previous);
+        }
     }
 
     /**

@@ -20,6 +20,9 @@ import javax.sql.DataSource;
  */
 public final class MetricsStore {
 
+    /** No statement waits longer than this for the database (a half-open connection, a lock). */
+    static final int QUERY_TIMEOUT_SECONDS = 10;
+
     /** The schema version this code writes. */
     public static final int SCHEMA_VERSION = 1;
 
@@ -58,6 +61,7 @@ public final class MetricsStore {
      */
     public int migrate() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
             s.execute("CREATE TABLE IF NOT EXISTS toolwarden_schema (version INT NOT NULL)");
             int found = 0;
             try (ResultSet r = s.executeQuery("SELECT MAX(version) FROM toolwarden_schema")) {
@@ -85,6 +89,7 @@ public final class MetricsStore {
         Map<String, StoredMetrics> out = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                 "SELECT tool, " + COLUMNS + " FROM toolwarden_tool_metrics WHERE application = ? ORDER BY tool")) {
+            s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
             s.setString(1, application);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
@@ -104,6 +109,7 @@ public final class MetricsStore {
     public StoredMetrics read(String tool) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                 "SELECT tool, " + COLUMNS + " FROM toolwarden_tool_metrics WHERE application = ? AND tool = ?")) {
+            s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
             s.setString(1, application);
             s.setString(2, tool);
             try (ResultSet r = s.executeQuery()) {
@@ -151,6 +157,8 @@ public final class MetricsStore {
                     + "allocated_bytes = ?, allocation_calls = ?, updated_at = ? WHERE application = ? AND tool = ?");
                     PreparedStatement insert = c.prepareStatement("INSERT INTO toolwarden_tool_metrics (" + COLUMNS
                             + ", application, tool) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                update.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+                insert.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
                 for (StoredMetrics m : rows) {
                     bind(update, m);
                     if (update.executeUpdate() == 0) {

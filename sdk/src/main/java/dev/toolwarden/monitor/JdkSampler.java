@@ -19,6 +19,32 @@ final class JdkSampler implements ResourceSampler {
                 ? (com.sun.management.OperatingSystemMXBean) bean : null;
     }
 
+    /** @return {MemTotal, MemAvailable} in bytes from /proc/meminfo, or {@code null} where there is none */
+    static long[] procMeminfo() {
+        java.nio.file.Path p = java.nio.file.Paths.get("/proc/meminfo");
+        if (!java.nio.file.Files.isReadable(p)) {
+            return null;
+        }
+        long total = -1;
+        long available = -1;
+        try {
+            for (String line : java.nio.file.Files.readAllLines(p)) {
+                if (line.startsWith("MemTotal:")) {
+                    total = kilobytes(line) * 1024;
+                } else if (line.startsWith("MemAvailable:")) {
+                    available = kilobytes(line) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+        return total > 0 && available >= 0 ? new long[] {total, available} : null;
+    }
+
+    private static long kilobytes(String line) {
+        return Long.parseLong(line.replaceAll("\\D", ""));
+    }
+
     @Override
     public String name() {
         return "jdk";
@@ -39,6 +65,13 @@ final class JdkSampler implements ResourceSampler {
                 total = os.getTotalMemorySize();
                 long free = os.getFreeMemorySize();
                 used = total > 0 && free >= 0 ? total - free : -1;
+                long[] meminfo = procMeminfo();
+                if (meminfo != null) {
+                    // The bean's free memory is MemFree, which leaves the page cache out: a Linux host
+                    // that has run a while would look 90 % full. Available memory is what counts.
+                    total = meminfo[0];
+                    used = meminfo[0] - meminfo[1];
+                }
             } catch (RuntimeException e) {
                 // unknown figures stay unknown
             }

@@ -11,9 +11,37 @@ final class Alerts {
 
     private final CopyOnWriteArrayList<AlertListener> listeners = new CopyOnWriteArrayList<>();
     private final InternalErrors errors;
+    /**
+     * Delivers to the listeners, in order, on a thread of its own: an alert is raised on the
+     * watchdog, the sampler or an application thread, none of which may wait for a listener (a
+     * webhook, a lock). Created with the first listener.
+     */
+    private volatile java.util.concurrent.ExecutorService delivery;
 
     Alerts(InternalErrors errors) {
         this.errors = errors;
+    }
+
+    private java.util.concurrent.ExecutorService delivery() {
+        java.util.concurrent.ExecutorService d = delivery;
+        if (d == null) {
+            synchronized (this) {
+                d = delivery;
+                if (d == null) {
+                    java.util.concurrent.ThreadPoolExecutor e = new java.util.concurrent.ThreadPoolExecutor(1, 1, 30,
+                            java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(10_000),
+                            r -> {
+                                Thread t = new Thread(r, "toolwarden-alerts");
+                                t.setDaemon(true);
+                                t.setContextClassLoader(Alerts.class.getClassLoader());
+                                return t;
+                            }, new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+                    e.allowCoreThreadTimeOut(true);
+                    delivery = d = e;
+                }
+            }
+        }
+        return d;
     }
 
     void add(AlertListener listener) {
@@ -35,12 +63,17 @@ final class Alerts {
             e.cleared = alert.cleared();
             e.commit();
         }
-        for (AlertListener l : listeners) {
-            try {
-                l.onAlert(alert);
-            } catch (RuntimeException ex) {
-                errors.record("an alert listener (" + l.getClass().getName() + ")", ex);
-            }
+        if (listeners.isEmpty()) {
+            return;
         }
+        delivery().execute(() -> {
+            for (AlertListener l : listeners) {
+                try {
+                    l.onAlert(alert);
+                } catch (Throwable ex) {
+                    errors.record("an alert listener (" + l.getClass().getName() + ")", ex);
+                }
+            }
+        });
     }
 }

@@ -46,6 +46,11 @@ final class AsyncCall implements BiConsumer<Object, Throwable> {
     Object[] arguments;
     MethodHandle fallback;
     boolean holdsPlace;
+    /**
+     * The cache entry this call computes, or {@code null}: completed from the body's own stage, and
+     * failed at the hard limit, never from what the caller does with its own stage.
+     */
+    CompletableFuture<dev.toolwarden.bootstrap.Completion> loading;
     /** Written by the watchdog only. */
     boolean softReported;
 
@@ -69,9 +74,12 @@ final class AsyncCall implements BiConsumer<Object, Throwable> {
         source.whenComplete(this);
         result.whenComplete((value, thrown) -> {
             if (STATE.compareAndSet(this, PENDING, DONE)) {
-                // The caller completed or cancelled its stage before the body's stage completed.
+                // The caller completed or cancelled its stage before the body's stage completed. The body's
+                // stage is cancelled too, unless other callers of its cache key wait for it.
                 runtime.asyncEnded(this, value, thrown, false);
-                cancelSource();
+                if (loading == null) {
+                    cancelSource();
+                }
             }
         });
     }

@@ -151,11 +151,11 @@ final class ExecutionContext {
             loading.completeExceptionally(new IllegalStateException("the call computing this cache entry of "
                     + (method == null ? "a tool" : method.descriptor.name()) + " ended without a result"));
             loading = null;
-            cacheKey = null;
-            self = null;
-            loadArguments = null;
-            body = null;
         }
+        cacheKey = null;
+        self = null;
+        loadArguments = null;
+        body = null;
         if (holdsPlace) {
             holdsPlace = false;
             method.leave();

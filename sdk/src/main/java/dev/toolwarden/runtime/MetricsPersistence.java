@@ -51,6 +51,10 @@ final class MetricsPersistence {
         if (!configuration.get(Keys.DB_USER).isEmpty()) {
             b.credentials(configuration.get(Keys.DB_USER), configuration.get(Keys.DB_PASSWORD));
         }
+        if (url.startsWith("jdbc:postgresql:")) {
+            // A half-open connection must not hold a write (or the JVM's exit) for the minutes TCP takes.
+            b.property("connectTimeout", "5").property("socketTimeout", "15");
+        }
         this.pool = b.build();
         this.store = new MetricsStore(pool.dataSource(), configuration.get(Keys.APPLICATION));
         this.current = current;
@@ -177,8 +181,9 @@ final class MetricsPersistence {
      */
     StoredMetrics historyOf(String tool) {
         try {
-            // While the database is known to be down, the caller (an application thread) does not wait for it.
-            if (!down && open()) {
+            // The caller is an application thread: it reads only a database the metrics thread has
+            // opened and that answered last time, never opens it, never waits for one known to be down.
+            if (!down && history != null) {
                 StoredMetrics row = store.read(tool);
                 return row == null ? null : row.minus(written.get(tool));
             }

@@ -157,10 +157,13 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             if (stack.busy || stack.isFull()) {
                 return null;
             }
-            String refused = refusal(m, conversation);
+            ExecutionContext parent = stack.current();
+            Object conv = conversation != null ? conversation
+                    : parent != null ? parent.conversation : stack.inheritedConversation;
+            String refused = refusal(m, conv);
             if (refused != null) {
                 // Dispatch throws it, so that the body does not run: plain advice cannot skip a body.
-                return refusePlain(m, conversation, refused);
+                return refusePlain(m, conv, refused);
             }
             ExecutionContext c = open(m, stack, conversation, arguments);
             c.arm(stack.nextSequence());
@@ -310,14 +313,6 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             if (m.descriptor.kind() == dev.toolwarden.ExecutionKind.CHAT && c.conversation != null && arguments != null) {
                 c.memoryEstimate = dev.toolwarden.cache.Weights.estimate(arguments);
             }
-            if (m.running != null) {
-                if (!m.tryEnter()) {
-                    ExecutionContext rejected = c;
-                    c = null;
-                    return reject(rejected, "CONCURRENCY", m.maxConcurrent + " call(s) already running, its bound");
-                }
-                c.holdsPlace = true;
-            }
             if (key != null) {
                 CompletableFuture<Completion> mine = null;
                 if (entry == null) {
@@ -339,6 +334,16 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                     return follow(follower, m, stack, entry);
                 }
                 // else: the body asks for the key it is computing itself; it runs, uncached, rather than wait forever.
+            }
+            // Only a call that runs the body takes a place under the bound: one that waits for another
+            // call's cache entry does not.
+            if (m.running != null) {
+                if (!m.tryEnter()) {
+                    ExecutionContext rejected = c;
+                    c = null;
+                    return reject(rejected, "CONCURRENCY", m.maxConcurrent + " call(s) already running, its bound");
+                }
+                c.holdsPlace = true;
             }
             if (m.isolate && body != null && arguments != null) {
                 ExecutionContext isolated = c;
@@ -410,6 +415,10 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         } catch (InterruptedException e) {
             long end = System.nanoTime();
             int ended = c.close();
+            if (ended == ExecutionContext.LATE) {
+                // The application interrupted this thread before the hard limit; get() cleared that flag.
+                Thread.currentThread().interrupt();
+            }
             if (ended != ExecutionContext.RUNNING) {
                 return timedOutFollower(c, m, ended, end, e);
             }
@@ -419,7 +428,9 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             c.arm(stack.nextSequence());
             return c;
         } catch (Throwable t) {
-            c.close();
+            if (c.close() == ExecutionContext.INTERRUPTED) {
+                Thread.interrupted(); // Toolwarden's own interrupt must not reach the caller
+            }
             c.release();
             errors.record("waiting for a cache entry", t);
             return null;
@@ -641,11 +652,14 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             metricsThread.execute(this::startPersistence);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
-                    MetricsPersistence p = persistence();
-                    if (p != null) {
-                        p.flushAtExit();
-                        p.close();
-                    }
+                    // The last write runs on the metrics thread, and the exit waits for it at most 5 s.
+                    metricsThread.submit(() -> {
+                        MetricsPersistence p = persistence();
+                        if (p != null) {
+                            p.flushAtExit();
+                            p.close();
+                        }
+                    }).get(5, java.util.concurrent.TimeUnit.SECONDS);
                 } catch (Throwable t) {
                     // the JVM is going: nothing to tell anyone
                 }
@@ -653,8 +667,17 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         }
     }
 
-    /** @return the metrics persistence, created on first use; {@code null} when it cannot be */
-    private synchronized MetricsPersistence persistence() {
+    /**
+     * @return the metrics persistence, created on first use (on the metrics thread); {@code null}
+     *     when it cannot be. Its own lock: building a pool must not hold the runtime's.
+     */
+    private MetricsPersistence persistence() {
+        synchronized (metricsThread) {
+            return createPersistence();
+        }
+    }
+
+    private MetricsPersistence createPersistence() {
         if (persistence == null) {
             try {
                 MetricsPersistence p = new MetricsPersistence(configuration, this::statistics, this::alert);
@@ -876,9 +899,9 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     /**
      * Runs an isolated call's body on a worker and waits for it until the hard limit. Never throws:
      * once the body is handed over it must not run a second time in place; before that, a failure
-     * releases the call and returns {@code null}, so that the body runs in place.
+     * arms the call and returns its context, so that the body runs in place.
      */
-    private Completion isolate(ExecutionContext c, WovenMethod m, CallStack stack, Object self, Object[] arguments,
+    private Object isolate(ExecutionContext c, WovenMethod m, CallStack stack, Object self, Object[] arguments,
             MethodHandle body) {
         IsolationPool pool = null;
         IsolatedCall call;
@@ -892,11 +915,12 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             return reject(c, "ISOLATION", "all " + pool.maxThreads() + " isolation workers are busy, "
                     + pool.abandonedNow() + " of them with abandoned bodies (toolwarden.isolation.threads)");
         } catch (Throwable t) {
-            // No worker could take the body (no native thread left, say): it runs in place, unaccounted.
+            // No worker could take the body (no native thread left, say): it runs in place, accounted as
+            // usual, still the loader of its cache entry and still holding its place.
             c.isolated = null;
-            c.release();
             errors.record("handing a call to an isolation worker", t);
-            return null;
+            c.arm(stack.nextSequence());
+            return c;
         }
         // Armed for the watchdog's soft limit, reported with the worker's stack; the hard limit is kept here.
         c.arm(stack.nextSequence());
@@ -970,9 +994,13 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         try {
             WovenMethod m = c.method;
             if (c.memoryEstimate > 0) {
-                // A chat handler's messages stay in its conversation's context: the default estimate of its memory.
-                conversations.addMemory(c.conversation, c.memoryEstimate
-                        + (returned != null && thrown == null ? dev.toolwarden.cache.Weights.estimate(returned) : 0));
+                try {
+                    // A chat handler's messages stay in its conversation's context: the default estimate of its memory.
+                    conversations.addMemory(c.conversation, c.memoryEstimate
+                            + (returned != null && thrown == null ? dev.toolwarden.cache.Weights.estimate(returned) : 0));
+                } catch (Throwable t) {
+                    errors.record("estimating a conversation's memory", t);
+                }
             }
             if (ended != ExecutionContext.RUNNING) {
                 ToolTimeoutException timeout = timeout(c, ended, end, thrown);
@@ -987,11 +1015,12 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                 CompletableFuture<Completion> loading = c.loading;
                 Reloader reloader = loading == null ? null : reloader(c);
                 c.loading = null;
-                result = startAsync(c, end, (CompletionStage<?>) returned, self, arguments, fallback);
                 if (loading != null) {
-                    // The entry completes with the caller's stage: a timeout or failure caches nothing.
-                    completeLoad(m, loading, reloader, result != null ? result.value : returned, null);
+                    // The entry is the value of the body's own stage (a timeout fails it, see asyncTimedOut);
+                    // what the caller does with its stage, or a fallback's answer, is never cached.
+                    completeLoad(m, loading, reloader, returned, null);
                 }
+                result = startAsync(c, end, (CompletionStage<?>) returned, self, arguments, fallback, loading);
                 return result;
             } else {
                 completeLoad(c, thrown == null ? returned : null, thrown);
@@ -1013,7 +1042,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
 
     /** Hands a call whose body returned a stage over to that stage: the call ends when it completes. */
     private Completion startAsync(ExecutionContext c, long end, CompletionStage<?> stage, Object self,
-            Object[] arguments, MethodHandle fallback) {
+            Object[] arguments, MethodHandle fallback, CompletableFuture<Completion> loading) {
         AsyncCall a;
         try {
             long allocated = c.startAllocated == UNKNOWN ? UNKNOWN : difference(c.startAllocated,
@@ -1027,6 +1056,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             a.arguments = arguments;
             a.fallback = fallback;
             a.holdsPlace = c.holdsPlace;
+            a.loading = loading;
             c.holdsPlace = false;
             c.event = null;
         } catch (Throwable t) {
@@ -1077,6 +1107,9 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         limitPassed(m, "HARD", null, m.hardNanos, elapsed, new StackTraceElement[0]);
         ToolTimeoutException timeout = new ToolTimeoutException(m.descriptor.name(), Duration.ofNanos(m.hardNanos),
                 Duration.ofNanos(elapsed));
+        if (a.loading != null) {
+            m.cache.failed(a.loading, timeout); // the callers waiting for this entry get the timeout too
+        }
         Runnable complete = () -> {
             a.cancelSource();
             if (m.hasFallback && a.fallback != null && a.arguments != null) {

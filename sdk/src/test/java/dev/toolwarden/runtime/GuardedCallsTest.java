@@ -758,16 +758,19 @@ class GuardedCallsTest {
         } finally {
             executor.setThreadFactory(working);
         }
-        int depthAfter = stack.depthForWatchdog();
+        int depthWhileRunning = stack.depthForWatchdog();
         // The woven code now runs the body in place, and exits with what entry returned.
         Completion afterFailure = r.exitGuarded(out, null, null, null, args, null);
+        int depthAfter = stack.depthForWatchdog();
         // The next call of the tool, with workers that start again.
         Completion next = assertInstanceOf(Completion.class, r.enterGuarded(id, null, null, args, ECHO));
         if (depthAfter > depthBefore) {
             stack.framesForWatchdog()[depthBefore].release(); // keeps the later tests on this thread clean
         }
 
-        assertNull(out, "Toolwarden's own failure lets the body run in place");
+        assertInstanceOf(ExecutionContext.class, out,
+                "Toolwarden's own failure lets the body run in place, accounted, holding its place meanwhile");
+        assertEquals(depthBefore + 1, depthWhileRunning);
         assertNull(afterFailure);
         assertEquals(1, r.internalErrors());
         assertAll(
