@@ -93,6 +93,8 @@ public class MonitoredTools {
         System.gc();
         waitFor("recovery", () -> attempt(() -> t.search("c")).startsWith("ok"));
         Out.result("after", attempt(() -> t.search("c")));
+        // Listeners are called on Toolwarden's alert thread: wait for the last one to arrive.
+        waitFor("memoryAlertsDelivered", () -> ALERTS.stream().filter(a -> a.startsWith("MEMORY")).count() >= 4);
         Out.result("alerts", String.join(",", ALERTS.stream().filter(a -> a.startsWith("MEMORY")).toList()));
     }
 
@@ -108,6 +110,7 @@ public class MonitoredTools {
         Out.result("bigMemory", Toolwarden.conversation("big").orElseThrow().memoryBytes() > 4096);
         Toolwarden.recordConversationMemory("big", 100);
         Out.result("afterShrink", attempt(() -> t.chat("big", "short")));
+        waitFor("conversationAlertsDelivered", () -> ALERTS.stream().filter(a -> a.startsWith("CONVERSATION")).count() >= 4);
         Out.result("alerts", String.join(",", ALERTS.stream().filter(a -> a.startsWith("CONVERSATION")).toList()));
         // Idle conversations go (toolwarden.conversation.idle is short here).
         waitFor("idleDropped", () -> Toolwarden.conversation("small").isEmpty());

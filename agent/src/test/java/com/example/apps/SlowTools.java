@@ -38,6 +38,11 @@ public class SlowTools {
         List<Alert> alerts = new CopyOnWriteArrayList<>();
         try (AutoCloseable registration = Toolwarden.addAlertListener(alerts::add)) {
             Out.result("answer", new SlowTools().chat("agents"));
+            // Listeners are called on Toolwarden's alert thread: give the alert a moment to arrive.
+            long until = System.nanoTime() + 5_000_000_000L;
+            while (alerts.isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
         }
         Out.result("alerts", alerts.size());
         for (Alert a : alerts) {

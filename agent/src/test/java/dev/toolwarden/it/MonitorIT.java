@@ -41,7 +41,7 @@ class MonitorIT {
                 "a shed call is recorded as REJECTED");
         assertTrue(r.executions("searchWithFallback").stream().anyMatch(e -> e.getString("outcome").equals("FALLBACK")));
         List<RecordedEvent> samples = r.events("toolwarden.SystemResources");
-        assertTrue(samples.size() >= 3, "a sample every 200 ms: " + samples.size());
+        assertTrue(samples.size() >= 2, "a sample every 200 ms (the first once OSHI is set up): " + samples.size());
         RecordedEvent s = samples.get(samples.size() - 1);
         assertTrue(s.getLong("memoryTotal") > 0 && s.getLong("heapMax") > 0, s::toString);
     }
