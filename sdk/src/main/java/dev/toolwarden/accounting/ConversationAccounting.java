@@ -103,7 +103,8 @@ public final class ConversationAccounting {
     private void check(Totals t, long bytes) {
         synchronized (t.limit) {
             t.limit.update(bytes, java.time.Instant.now(), alerts);
-            if (t.limit.hard()) {
+            // Only while the conversation is still tracked: one dropped meanwhile must not stay refused.
+            if (t.limit.hard() && conversations.asMap().get(t.id) == t) {
                 overHard.add(t.id);
             } else {
                 overHard.remove(t.id);

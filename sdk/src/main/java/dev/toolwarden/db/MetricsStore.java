@@ -23,6 +23,11 @@ public final class MetricsStore {
     /** No statement waits longer than this for the database (a half-open connection, a lock). */
     static final int QUERY_TIMEOUT_SECONDS = 10;
 
+    /** The longest tool name the table holds. */
+    static final int MAX_TOOL = 500;
+    /** The longest application name the table holds. */
+    static final int MAX_APPLICATION = 200;
+
     /** The schema version this code writes. */
     public static final int SCHEMA_VERSION = 1;
 
@@ -133,6 +138,21 @@ public final class MetricsStore {
      * @throws SQLException when the database cannot be written (nothing is written then)
      */
     public void write(Collection<StoredMetrics> rows) throws SQLException {
+        if (application.length() > MAX_APPLICATION) {
+            throw new SQLException("the application name is longer than " + MAX_APPLICATION + " characters: "
+                    + application.substring(0, 40) + "...");
+        }
+        List<StoredMetrics> fitting = new java.util.ArrayList<>(rows.size());
+        for (StoredMetrics m : rows) {
+            if (m.tool().length() <= MAX_TOOL) {
+                fitting.add(m);
+            } else {
+                // One name too long for its column must not stop every other tool's metrics being written.
+                dev.toolwarden.log.Log.warnOnce("long-tool:" + m.tool(), "the metrics of tool " + m.tool().substring(0, 40)
+                        + "... are not persisted: its name is longer than " + MAX_TOOL + " characters");
+            }
+        }
+        rows = fitting;
         if (rows.isEmpty()) {
             return;
         }

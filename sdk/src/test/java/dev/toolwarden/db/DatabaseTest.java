@@ -160,6 +160,16 @@ class DatabaseTest {
     }
 
     @Test
+    void aToolNameTooLongForItsColumnDoesNotStopTheOtherToolsMetrics() throws Exception {
+        try (DatabaseConnectionManager a = pool(H2, 1, 0)) {
+            MetricsStore store = new MetricsStore(a.dataSource(), "long-" + UUID.randomUUID());
+            store.migrate();
+            store.write(List.of(StoredMetrics.of(statistics("x".repeat(501), 1, 0)), StoredMetrics.of(statistics("ok", 2, 0))));
+            assertEquals(List.of("ok"), new ArrayList<>(store.load().keySet()));
+        }
+    }
+
+    @Test
     void aRowAddsCountsKeepsTheLongestCallAndTakesTheLatestRunsPercentiles() {
         StoredMetrics history = new StoredMetrics("t", "TOOL", 10, 1, 1, 0, 0, 0, 100, 50, 5, 9, 10, 7, 10, 70, 10,
                 Instant.EPOCH);
