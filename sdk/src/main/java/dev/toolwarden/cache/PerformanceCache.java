@@ -173,7 +173,6 @@ public final class PerformanceCache {
             CompletableFuture<Completion> mine = new CompletableFuture<>();
             f = c.startLoad(key, mine);
             if (f == null) {
-                long start = System.nanoTime();
                 V value;
                 try {
                     value = loader.get();
@@ -442,12 +441,7 @@ public final class PerformanceCache {
             if (executor == null) {
                 // Refreshes may be as slow as the calls they repeat: never on the application's common pool.
                 ThreadPoolExecutor e = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                        r -> {
-                            Thread t = new Thread(r, "toolwarden-cache");
-                            t.setDaemon(true);
-                            t.setContextClassLoader(PerformanceCache.class.getClassLoader());
-                            return t;
-                        });
+                        dev.toolwarden.runtime.DaemonThreads.named("toolwarden-cache", false));
                 e.allowCoreThreadTimeOut(true);
                 executor = e;
             }

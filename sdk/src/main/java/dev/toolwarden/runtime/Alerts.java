@@ -30,12 +30,7 @@ final class Alerts {
                 if (d == null) {
                     java.util.concurrent.ThreadPoolExecutor e = new java.util.concurrent.ThreadPoolExecutor(1, 1, 30,
                             java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(10_000),
-                            r -> {
-                                Thread t = new Thread(r, "toolwarden-alerts");
-                                t.setDaemon(true);
-                                t.setContextClassLoader(Alerts.class.getClassLoader());
-                                return t;
-                            }, new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+                            DaemonThreads.named("toolwarden-alerts", false), new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
                     e.allowCoreThreadTimeOut(true);
                     delivery = d = e;
                 }

@@ -27,13 +27,8 @@ final class IsolationPool {
     IsolationPool(int maxThreads, ThreadResources resources) {
         this.maxThreads = maxThreads;
         this.resources = resources;
-        AtomicInteger number = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(0, maxThreads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "toolwarden-isolated-" + number.incrementAndGet());
-            t.setDaemon(true);
-            t.setContextClassLoader(IsolationPool.class.getClassLoader());
-            return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
+        this.executor = new ThreadPoolExecutor(0, maxThreads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                DaemonThreads.named("toolwarden-isolated", true), new ThreadPoolExecutor.AbortPolicy());
     }
 
     /**

@@ -692,12 +692,8 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     }
 
     private static java.util.concurrent.ScheduledThreadPoolExecutor metricsThread() {
-        java.util.concurrent.ScheduledThreadPoolExecutor e = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "toolwarden-metrics");
-            t.setDaemon(true);
-            t.setContextClassLoader(ToolwardenRuntime.class.getClassLoader());
-            return t;
-        });
+        java.util.concurrent.ScheduledThreadPoolExecutor e = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                DaemonThreads.named("toolwarden-metrics", false));
         e.setKeepAliveTime(60, java.util.concurrent.TimeUnit.SECONDS);
         e.allowCoreThreadTimeOut(false);
         return e;
@@ -1165,12 +1161,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                 e = asyncCompletions;
                 if (e == null) {
                     e = new java.util.concurrent.ThreadPoolExecutor(2, 2, 60, java.util.concurrent.TimeUnit.SECONDS,
-                            new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
-                                Thread t = new Thread(r, "toolwarden-async-timeouts");
-                                t.setDaemon(true);
-                                t.setContextClassLoader(ToolwardenRuntime.class.getClassLoader());
-                                return t;
-                            });
+                            new java.util.concurrent.LinkedBlockingQueue<>(), DaemonThreads.named("toolwarden-async-timeouts", false));
                     e.allowCoreThreadTimeOut(true);
                     asyncCompletions = e;
                 }
@@ -1474,13 +1465,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                 h = housekeeping;
                 if (h == null) {
                     java.util.concurrent.ScheduledThreadPoolExecutor e = new java.util.concurrent.ScheduledThreadPoolExecutor(
-                            1, r -> {
-                                Thread t = new Thread(r, "toolwarden-housekeeping");
-                                t.setDaemon(true);
-                                // Never the creating thread's loader (a web application's, say): it would stay pinned.
-                                t.setContextClassLoader(ToolwardenRuntime.class.getClassLoader());
-                                return t;
-                            });
+                            1, DaemonThreads.named("toolwarden-housekeeping", false));
                     e.setRemoveOnCancelPolicy(true);
                     housekeeping = h = e;
                 }
