@@ -133,6 +133,22 @@ public final class Toolwarden {
     }
 
     /**
+     * Registers how results of one type are written to and read from the shared cache tier in Redis
+     * ({@code toolwarden.cache.<category>.l2=redis}), replacing an earlier codec of that type. Strings,
+     * byte arrays, boxed numbers and booleans need none; without a codec, a type travels as JSON when
+     * the application has Jackson or Gson and the type is a concrete, non-generic class, else its
+     * results stay in each JVM's own cache. A codec also lets values of its type be cache key values
+     * shared across JVMs.
+     *
+     * @param codec the codec
+     */
+    public static void registerCodec(ValueCodec<?> codec) {
+        java.util.Objects.requireNonNull(codec, "codec");
+        java.util.Objects.requireNonNull(codec.type(), "codec.type()");
+        runtime().registerCodec(codec);
+    }
+
+    /**
      * The resource monitor's latest sample: system and process CPU, system memory, heap held after
      * collection. The agent samples every {@code toolwarden.monitor.interval}.
      *
@@ -322,6 +338,10 @@ public final class Toolwarden {
 
         @Override
         public void invalidateCache(String category) {
+        }
+
+        @Override
+        public void registerCodec(ValueCodec<?> codec) {
         }
 
         @Override

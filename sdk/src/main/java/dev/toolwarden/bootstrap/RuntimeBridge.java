@@ -92,6 +92,9 @@ public interface RuntimeBridge {
      */
     int invalidateCache(String tool, Object[] keyArguments);
 
+    /** @param codec carries its type's cached results to and from the shared tier in Redis */
+    void registerCodec(dev.toolwarden.ValueCodec<?> codec);
+
     /** @return the resource monitor's latest sample, or {@code null} when no monitor runs */
     dev.toolwarden.ResourceUsage resources();
 

@@ -35,6 +35,13 @@ import java.util.concurrent.atomic.LongAdder;
 public final class CategoryCache {
 
     private final String name;
+    private final boolean l2;
+    private final Duration l2Wait;
+    /** Second-tier figures: answers found in Redis, keys not there, look-ups Redis could not answer, values that did not decode. */
+    private final LongAdder l2Hits = new LongAdder();
+    private final LongAdder l2Misses = new LongAdder();
+    private final LongAdder l2Unavailable = new LongAdder();
+    private final LongAdder l2DecodeFailures = new LongAdder();
     private final long ttlNanos;
     private final Duration refreshAfter;
     private final long maximumSize;
@@ -86,6 +93,14 @@ public final class CategoryCache {
 
     CategoryCache(String name, Duration ttl, Duration refreshAfter, long maximumSize, long maximumWeight,
             Weigher<Object, Object> weigher, Ticker ticker, Scheduler scheduler, Executor executor) {
+        this(name, ttl, refreshAfter, maximumSize, maximumWeight, weigher, ticker, scheduler, executor, false, null);
+    }
+
+    CategoryCache(String name, Duration ttl, Duration refreshAfter, long maximumSize, long maximumWeight,
+            Weigher<Object, Object> weigher, Ticker ticker, Scheduler scheduler, Executor executor, boolean l2,
+            Duration l2Wait) {
+        this.l2 = l2;
+        this.l2Wait = l2Wait;
         this.name = name;
         this.ttlNanos = saturatedNanos(ttl);
         this.refreshAfter = refreshAfter;
@@ -109,6 +124,36 @@ public final class CategoryCache {
     /** @return the category name */
     public String name() {
         return name;
+    }
+
+    /** @return whether the category has a shared tier in Redis ({@code toolwarden.cache.<category>.l2=redis}) */
+    public boolean l2() {
+        return l2;
+    }
+
+    /** @return how long a call waits for another instance computing its key, or {@code null} for not at all */
+    public Duration l2Wait() {
+        return l2Wait;
+    }
+
+    /** Counts a look-up of the shared tier that found a value. */
+    public void l2Hit() {
+        l2Hits.increment();
+    }
+
+    /** Counts a look-up of the shared tier that found no value. */
+    public void l2Miss() {
+        l2Misses.increment();
+    }
+
+    /** Counts a look-up the shared tier could not answer (down, too slow). */
+    public void l2Unavailable() {
+        l2Unavailable.increment();
+    }
+
+    /** Counts a value of the shared tier that did not decode (a miss). */
+    public void l2DecodeFailure() {
+        l2DecodeFailures.increment();
     }
 
     /** @return the category's time to live, in nanoseconds */
@@ -161,7 +206,8 @@ public final class CategoryCache {
             size += s.cache.synchronous().estimatedSize();
         }
         return new CacheStatistics(name, size, st.hitCount(), st.missCount(), st.evictionCount(), st.loadCount(),
-                st.loadFailureCount() + refreshFailures.sum(), Duration.ofNanos(st.totalLoadTime()));
+                st.loadFailureCount() + refreshFailures.sum(), Duration.ofNanos(st.totalLoadTime()), l2,
+                l2Hits.sum(), l2Misses.sum(), l2Unavailable.sum(), l2DecodeFailures.sum());
     }
 
     /** One Caffeine cache of the category: all its entries live the same time. */

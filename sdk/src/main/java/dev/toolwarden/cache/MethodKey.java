@@ -13,6 +13,8 @@ import java.util.Objects;
  */
 public final class MethodKey {
 
+    private static final Object[] NO_VALUES = new Object[0];
+
     private final int method;
     private final Object value;
     private final Object[] values;
@@ -43,7 +45,7 @@ public final class MethodKey {
     public static MethodKey of(int method, Object[] arguments, int[] parameters) {
         int n = parameters == null ? arguments.length : parameters.length;
         if (n == 0) {
-            return new MethodKey(method, null, null);
+            return new MethodKey(method, null, NO_VALUES);
         }
         if (n == 1) {
             return new MethodKey(method, arguments[parameters == null ? 0 : parameters[0]], null);
@@ -58,6 +60,32 @@ public final class MethodKey {
     /** @return the woven method's id */
     public int method() {
         return method;
+    }
+
+    /** @return the key values, in order (a new array) */
+    public Object[] values() {
+        return values != null ? values.clone() : hashOnly(value);
+    }
+
+    private static Object[] hashOnly(Object value) {
+        return new Object[] {value};
+    }
+
+    /**
+     * The key of this entry in the shared second-level cache, set by the call that computed the
+     * entry (or {@code null}: the entry is in this JVM only). Other instances name entries by it
+     * when they invalidate one.
+     */
+    private volatile String shared;
+
+    /** @return the entry's key in the shared cache, or {@code null} */
+    public String shared() {
+        return shared;
+    }
+
+    /** @param key the entry's key in the shared cache */
+    public void shared(String key) {
+        this.shared = key;
     }
 
     @Override

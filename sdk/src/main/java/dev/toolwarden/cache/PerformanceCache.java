@@ -84,7 +84,7 @@ public final class PerformanceCache {
         long maxWeight = s.maxBytes() == null ? 0 : s.maxBytes();
         return new CategoryCache(name, s.ttl(), s.refreshAfter(), settings.maximumSize, maxWeight,
                 settings.weighers.getOrDefault(name, (k, v) -> Weights.estimate(v)), settings.ticker,
-                settings.scheduler, settings.executor());
+                settings.scheduler, settings.executor(), s.l2(), s.l2Wait());
     }
 
     /** @return the category names */
@@ -117,7 +117,8 @@ public final class PerformanceCache {
     public CategoryCache categoryOrDefault(String category) {
         return categories.computeIfAbsent(category, n -> {
             CacheCategorySettings base = settings.categories.get(RESPONSE_CACHE);
-            return create(n, new CacheCategorySettings(n, base.ttl(), base.refreshAfter(), base.maxBytes()));
+            return create(n, new CacheCategorySettings(n, base.ttl(), base.refreshAfter(), base.maxBytes(), base.l2(),
+                    base.l2Wait()));
         });
     }
 
@@ -344,7 +345,7 @@ public final class PerformanceCache {
         public Builder category(String name, Duration ttl) {
             CacheCategorySettings old = categories.get(name);
             categories.put(name, new CacheCategorySettings(name, ttl, old == null ? null : old.refreshAfter(),
-                    old == null ? null : old.maxBytes()));
+                    old == null ? null : old.maxBytes(), old != null && old.l2(), old == null ? null : old.l2Wait()));
             return this;
         }
 
@@ -357,7 +358,7 @@ public final class PerformanceCache {
          */
         public Builder refreshAfter(String name, Duration age) {
             CacheCategorySettings old = existing(name);
-            categories.put(name, new CacheCategorySettings(name, old.ttl(), age, old.maxBytes()));
+            categories.put(name, new CacheCategorySettings(name, old.ttl(), age, old.maxBytes(), old.l2(), old.l2Wait()));
             return this;
         }
 
@@ -372,7 +373,7 @@ public final class PerformanceCache {
         @SuppressWarnings("unchecked")
         public Builder maximumWeight(String name, long bytes, Weigher<?, ?> weigher) {
             CacheCategorySettings old = existing(name);
-            categories.put(name, new CacheCategorySettings(name, old.ttl(), old.refreshAfter(), bytes));
+            categories.put(name, new CacheCategorySettings(name, old.ttl(), old.refreshAfter(), bytes, old.l2(), old.l2Wait()));
             if (weigher != null) {
                 weighers.put(name, (Weigher<Object, Object>) weigher);
             } else {

@@ -41,7 +41,7 @@ public final class Configuration {
     private static final String ENV_PREFIX = "TOOLWARDEN_";
     private static final List<String> TOOL_SUFFIXES =
             List.of("timeout.soft", "timeout.hard", "isolate", "cache", "max-concurrent");
-    private static final List<String> CACHE_SUFFIXES = List.of("ttl", "refresh-after", "max-bytes");
+    private static final List<String> CACHE_SUFFIXES = List.of("ttl", "refresh-after", "max-bytes", "l2-wait", "l2");
 
     /** The built-in cache categories and their default TTLs. */
     public static final Map<String, Duration> DEFAULT_CATEGORIES = defaultCategories();
@@ -430,9 +430,12 @@ public final class Configuration {
             Duration ttl = perValue(settings.get("ttl"), Keys::parseDuration, problems);
             Duration refresh = perValue(settings.get("refresh-after"), Keys::parseDuration, problems);
             Long maxBytes = perValue(settings.get("max-bytes"), DataSize::parse, problems);
+            Boolean l2 = perValue(settings.get("l2"), Configuration::tier, problems);
+            Duration l2Wait = perValue(settings.get("l2-wait"), Keys::parseDuration, problems);
             out.put(name, new CacheCategorySettings(name, ttl == null ? base.ttl() : ttl,
                     refresh == null || refresh.isZero() ? base.refreshAfter() : refresh,
-                    maxBytes == null || maxBytes <= 0 ? base.maxBytes() : maxBytes));
+                    maxBytes == null || maxBytes <= 0 ? base.maxBytes() : maxBytes, l2 == null ? base.l2() : l2,
+                    l2Wait == null || l2Wait.isZero() ? base.l2Wait() : l2Wait));
         });
         return Collections.unmodifiableMap(out);
     }
@@ -449,6 +452,17 @@ public final class Configuration {
         }
     }
 
+    private static Boolean tier(String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("redis")) {
+            return Boolean.TRUE;
+        }
+        if (s.equals("none") || s.isEmpty()) {
+            return Boolean.FALSE;
+        }
+        throw new IllegalArgumentException("is not a second-level tier (expected redis or none)");
+    }
+
     private static String categoryName(String text) {
         String s = text.trim().toLowerCase(Locale.ROOT);
         if (!s.matches("[a-z0-9_\\-]+")) {
@@ -458,6 +472,10 @@ public final class Configuration {
     }
 
     private void crossCheck() {
+        if (get(Keys.REDIS_URL).isEmpty()) {
+            categories.values().stream().filter(CacheCategorySettings::l2).forEach(c -> problems.add("toolwarden.cache."
+                    + c.category() + ".l2=redis needs toolwarden.redis.url; the category is cached in each JVM only"));
+        }
         order(Keys.TIMEOUT_SOFT, Keys.TIMEOUT_HARD);
         order(Keys.MEMORY_SOFT, Keys.MEMORY_HARD);
         order(Keys.CPU_SOFT, Keys.CPU_HARD);

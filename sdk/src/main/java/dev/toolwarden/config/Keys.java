@@ -113,6 +113,16 @@ public final class Keys {
     /** {@code toolwarden.application}: the application's name in the metrics database. */
     public static final Key<String> APPLICATION = string("toolwarden.application", "default",
             "the application's name: the metrics database keeps one set of tool metrics per application");
+    /** {@code toolwarden.redis.url}: the Redis server of the shared second-level cache. */
+    public static final Key<String> REDIS_URL = add(new Key<>("toolwarden.redis.url", "", Keys::redisUrl,
+            v -> v.isEmpty() ? "none" : v,
+            "redis://host:port[/database] of the shared cache tier that categories with .l2=redis use (default: none)"));
+    /** {@code toolwarden.redis.timeout}: the bound on every Redis operation. */
+    public static final Key<Duration> REDIS_TIMEOUT = positiveDuration("toolwarden.redis.timeout", Duration.ofMillis(100),
+            "the bound on every Redis operation; past it the call goes on without the shared tier");
+    /** {@code toolwarden.redis.retry}: how often a Redis that is down is tried again. */
+    public static final Key<Duration> REDIS_RETRY = positiveDuration("toolwarden.redis.retry", Duration.ofSeconds(2),
+            "how often a Redis that cannot be reached is tried again");
     /** {@code toolwarden.accounting.cpu}: whether calls measure their CPU time. */
     public static final Key<CpuAccounting> ACCOUNTING_CPU = add(new Key<>("toolwarden.accounting.cpu",
             CpuAccounting.ON, CpuAccounting::parse, CpuAccounting::toString,
@@ -147,6 +157,30 @@ public final class Keys {
 
     private static Key<Boolean> bool(String name, boolean def, String description) {
         return add(new Key<>(name, def, Keys::parseBoolean, String::valueOf, description));
+    }
+
+    static String redisUrl(String text) {
+        String t = text.trim();
+        if (t.isEmpty() || t.equalsIgnoreCase("none")) {
+            return "";
+        }
+        if (!t.startsWith("redis://") && !t.startsWith("rediss://")) {
+            throw new IllegalArgumentException("is not a Redis URL (expected redis://host:port or rediss://host:port)");
+        }
+        try {
+            java.net.URI uri = java.net.URI.create(t);
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException("names no host (expected redis://host:port)");
+            }
+            String path = uri.getPath();
+            if (path != null && path.length() > 1 && !path.substring(1).matches("\\d{1,3}")) {
+                throw new IllegalArgumentException("has a database '" + path.substring(1) + "' that is not a number");
+            }
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage() != null && (e.getMessage().startsWith("names") || e.getMessage().startsWith("has"))
+                    ? e : new IllegalArgumentException("is not a Redis URL (" + e.getMessage() + ")");
+        }
+        return t;
     }
 
     private static Key<String> string(String name, String def, String description) {

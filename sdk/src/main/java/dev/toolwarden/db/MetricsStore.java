@@ -14,7 +14,9 @@ import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
- * Tool metrics in a database, one row per application and tool. Plain SQL that H2 and PostgreSQL
+ * Tool metrics in a database, one row per application and tool, shared by every instance of the
+ * application: instances {@link #add add} what they did since their last write, and the database
+ * does the sums. Plain SQL that H2 and PostgreSQL
  * (and most others) run as written. The schema is created and migrated by {@link #migrate()}: a
  * {@code toolwarden_schema} table records the version, and each migration runs once, in order.
  */
@@ -138,6 +140,22 @@ public final class MetricsStore {
      * @throws SQLException when the database cannot be written (nothing is written then)
      */
     public void write(Collection<StoredMetrics> rows) throws SQLException {
+        rows = fitting(rows);
+        if (rows.isEmpty()) {
+            return;
+        }
+        try {
+            writeOnce(rows);
+        } catch (SQLException e) {
+            if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+                throw e;
+            }
+            // Another writer inserted one of the rows between our UPDATE and INSERT: now the UPDATE finds it.
+            writeOnce(rows);
+        }
+    }
+
+    private List<StoredMetrics> fitting(Collection<StoredMetrics> rows) throws SQLException {
         if (application.length() > MAX_APPLICATION) {
             throw new SQLException("the application name is longer than " + MAX_APPLICATION + " characters: "
                     + application.substring(0, 40) + "...");
@@ -152,19 +170,7 @@ public final class MetricsStore {
                         + "... are not persisted: its name is longer than " + MAX_TOOL + " characters");
             }
         }
-        rows = fitting;
-        if (rows.isEmpty()) {
-            return;
-        }
-        try {
-            writeOnce(rows);
-        } catch (SQLException e) {
-            if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
-                throw e;
-            }
-            // Another writer inserted one of the rows between our UPDATE and INSERT: now the UPDATE finds it.
-            writeOnce(rows);
-        }
+        return fitting;
     }
 
     private void writeOnce(Collection<StoredMetrics> rows) throws SQLException {
@@ -181,6 +187,69 @@ public final class MetricsStore {
                 insert.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
                 for (StoredMetrics m : rows) {
                     bind(update, m);
+                    if (update.executeUpdate() == 0) {
+                        bind(insert, m);
+                        insert.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    /**
+     * Adds a run's new calls to the stored rows, in one transaction: every count and sum is
+     * incremented by the database ({@code calls = calls + ?}), so instances of one application that
+     * write to the same rows at the same time lose none of each other's calls. The maximum is the
+     * larger of the two; the percentiles are those of the writer's run when it had calls that ran.
+     *
+     * @param deltas per tool, what happened since the writer's last successful {@code add}
+     * @throws SQLException when the database cannot be written (nothing is written then)
+     */
+    public void add(Collection<StoredMetrics> deltas) throws SQLException {
+        List<StoredMetrics> rows = fitting(deltas);
+        if (rows.isEmpty()) {
+            return;
+        }
+        try {
+            addOnce(rows);
+        } catch (SQLException e) {
+            if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+                throw e;
+            }
+            // Another instance inserted one of the rows between our UPDATE and INSERT: now the UPDATE finds it.
+            addOnce(rows);
+        }
+    }
+
+    private void addOnce(Collection<StoredMetrics> rows) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement update = c.prepareStatement("UPDATE toolwarden_tool_metrics SET kind = ?, "
+                    + "calls = calls + ?, errors = errors + ?, timeouts = timeouts + ?, rejected = rejected + ?, "
+                    + "fallbacks = fallbacks + ?, cache_hits = cache_hits + ?, total_nanos = total_nanos + ?, "
+                    + "max_nanos = GREATEST(max_nanos, ?), p50_nanos = COALESCE(?, p50_nanos), "
+                    + "p95_nanos = COALESCE(?, p95_nanos), p99_nanos = COALESCE(?, p99_nanos), "
+                    + "cpu_nanos = cpu_nanos + ?, cpu_calls = cpu_calls + ?, allocated_bytes = allocated_bytes + ?, "
+                    + "allocation_calls = allocation_calls + ?, updated_at = ? WHERE application = ? AND tool = ?");
+                    PreparedStatement insert = c.prepareStatement("INSERT INTO toolwarden_tool_metrics (" + COLUMNS
+                            + ", application, tool) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                update.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+                insert.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+                for (StoredMetrics m : rows) {
+                    bind(update, m);
+                    if (m.calls() - m.cacheHits() <= 0) {
+                        // no call ran since the last write: the stored percentiles stay
+                        update.setNull(10, java.sql.Types.BIGINT);
+                        update.setNull(11, java.sql.Types.BIGINT);
+                        update.setNull(12, java.sql.Types.BIGINT);
+                    }
                     if (update.executeUpdate() == 0) {
                         bind(insert, m);
                         insert.executeUpdate();

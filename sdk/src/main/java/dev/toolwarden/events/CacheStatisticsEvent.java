@@ -46,4 +46,24 @@ public final class CacheStatisticsEvent extends jdk.jfr.Event {
     @Label("Evictions")
     @Description("Evictions since start")
     public long evictions;
+
+    /** Look-ups answered by the shared tier in Redis. */
+    @Label("L2 Hits")
+    @Description("Misses of this JVM's tier answered from Redis")
+    public long l2Hits;
+
+    /** Look-ups of the shared tier that found nothing. */
+    @Label("L2 Misses")
+    @Description("Look-ups of Redis that found nothing")
+    public long l2Misses;
+
+    /** Look-ups the shared tier could not answer. */
+    @Label("L2 Unavailable")
+    @Description("Look-ups Redis could not answer (down or too slow): the calls ran without it")
+    public long l2Unavailable;
+
+    /** Values in the shared tier that did not decode. */
+    @Label("L2 Decode Failures")
+    @Description("Values in Redis that did not decode, each treated as a miss")
+    public long l2DecodeFailures;
 }

@@ -11,9 +11,26 @@ import java.util.Objects;
  * @param method the method as people read it: {@code com.acme.Calc#add(int, int)}
  * @param policy its limits and caching, as resolved from annotations and configuration
  * @param asynchronous whether it returns a {@code CompletionStage} whose completion ends the call
+ * @param valueType the class name of what a call gives (its return type, or its stage's value type
+ *     when asynchronous), or {@code null} when unknown
+ * @param valueTypeExact whether that type is a concrete class and not generic, so that its values
+ *     can be rebuilt from JSON
  */
 public record MethodDescriptor(String name, ExecutionKind kind, String method, CallPolicy policy,
-        boolean asynchronous) {
+        boolean asynchronous, String valueType, boolean valueTypeExact) {
+
+    /**
+     * A method whose value type is not known.
+     *
+     * @param name the tool or chat handler name
+     * @param kind tool or chat handler
+     * @param method the method as people read it
+     * @param policy its limits and caching
+     * @param asynchronous whether it returns a stage
+     */
+    public MethodDescriptor(String name, ExecutionKind kind, String method, CallPolicy policy, boolean asynchronous) {
+        this(name, kind, method, policy, asynchronous, null, false);
+    }
 
     /**
      * A synchronous method.

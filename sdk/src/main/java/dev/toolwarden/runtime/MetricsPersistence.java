@@ -22,9 +22,10 @@ import java.util.function.Supplier;
 
 /**
  * Keeps the tool metrics in {@code toolwarden.db.url} (embedded H2 under {@code ~/.toolwarden} by
- * default): reads the stored history when it starts, and writes history plus this run's totals every
- * {@code toolwarden.db.flush-interval} and when the JVM exits. All of it runs on the housekeeping
- * thread, never on the application's.
+ * default): reads the stored history when it starts, and adds what this run did since its last write
+ * every {@code toolwarden.db.flush-interval} and when the JVM exits, as increments, so that several
+ * instances of one application can share the rows. All of it runs on the metrics thread, never on
+ * the application's.
  *
  * <p>A database that is down (at start-up or later) costs nothing but a log line and a
  * {@code DATABASE} alert: this run's totals stay in memory, where they are anyway (one aggregate per
@@ -42,6 +43,8 @@ final class MetricsPersistence {
     /** This run's totals as the last successful write stored them, by tool. */
     private volatile Map<String, StoredMetrics> written = Collections.emptyMap();
     private volatile boolean down;
+    /** Released by the first attempt to open the database, successful or not. */
+    private final java.util.concurrent.CountDownLatch tried = new java.util.concurrent.CountDownLatch(1);
 
     MetricsPersistence(Configuration configuration, Supplier<List<ToolStatistics>> current, Consumer<Alert> alerts) {
         String configured = configuration.get(Keys.DB_URL);
@@ -106,22 +109,35 @@ final class MetricsPersistence {
         } catch (SQLException | RuntimeException e) {
             failed(e);
             return false;
+        } finally {
+            tried.countDown();
         }
     }
 
-    /** Writes history plus this run's totals. One at a time: the scheduled write and the one at exit may meet. */
+    /**
+     * Adds what this run did since the last successful write to the stored rows (the database does
+     * the sums, so instances of one application writing to one database lose none of each other's
+     * calls). One at a time: the scheduled write and the one at exit may meet.
+     */
     synchronized void flush() {
         if (!open()) {
             return;
         }
         Map<String, StoredMetrics> run = run();
-        List<StoredMetrics> rows = merged(run);
+        Map<String, StoredMetrics> before = written;
+        List<StoredMetrics> deltas = new ArrayList<>();
+        run.forEach((tool, r) -> {
+            StoredMetrics d = r.minus(before.get(tool));
+            if (d.calls() > 0) {
+                deltas.add(d);
+            }
+        });
         try {
-            store.write(rows);
+            store.add(deltas);
             written = run;
             if (down) {
                 down = false;
-                Log.info("the metrics database " + describe() + " answers again: " + rows.size() + " tool(s) written");
+                Log.info("the metrics database " + describe() + " answers again: " + deltas.size() + " tool(s) written");
                 alerts.accept(new Alert("DATABASE", "HARD", 0, 0, pool.name(), true, Instant.now()));
             }
         } catch (SQLException | RuntimeException e) {
@@ -151,23 +167,9 @@ final class MetricsPersistence {
         return run;
     }
 
-    /** @return history plus this run, one row per tool */
-    List<StoredMetrics> merged() {
-        return merged(run());
-    }
-
-    private List<StoredMetrics> merged(Map<String, StoredMetrics> run) {
-        Map<String, StoredMetrics> h = history == null ? Collections.emptyMap() : history;
-        Map<String, StoredMetrics> out = new LinkedHashMap<>(h);
-        run.forEach((tool, r) -> {
-            StoredMetrics before = h.get(tool);
-            out.put(tool, before == null ? r : before.plus(r));
-        });
-        return new ArrayList<>(out.values());
-    }
-
     /** @return the tools the database remembered at start-up */
     java.util.Set<String> rememberedTools() {
+        awaitFirstAttempt();
         Map<String, StoredMetrics> h = history;
         return h == null ? java.util.Set.of() : h.keySet();
     }
@@ -180,6 +182,7 @@ final class MetricsPersistence {
      * @return its history, or {@code null}
      */
     StoredMetrics historyOf(String tool) {
+        awaitFirstAttempt();
         try {
             // The caller is an application thread: it reads only a database the metrics thread has
             // opened and that answered last time, never opens it, never waits for one known to be down.
@@ -192,6 +195,26 @@ final class MetricsPersistence {
         }
         Map<String, StoredMetrics> h = history;
         return h == null ? null : h.get(tool);
+    }
+
+    /**
+     * An application that asks for its history right at start-up waits (at most the pool's acquire
+     * timeout, once) for the metrics thread's first attempt to open the database, rather than being
+     * told there is none.
+     */
+    private void awaitFirstAttempt() {
+        if (tried.getCount() == 0) {
+            return;
+        }
+        boolean interrupted = false;
+        try {
+            tried.await(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** @return whether the last attempt reached the database */

@@ -84,6 +84,9 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     private volatile java.util.concurrent.ScheduledExecutorService housekeeping;
     private volatile IsolationPool isolation;
     private volatile PerformanceCache cache;
+    /** The woven caches' second tier in Redis, or {@code null} without {@code toolwarden.redis.url}. */
+    private volatile SharedTier shared;
+    private final dev.toolwarden.cache.l2.ValueCodecs codecs = new dev.toolwarden.cache.l2.ValueCodecs();
     private volatile java.util.concurrent.ThreadPoolExecutor asyncCompletions;
 
     /**
@@ -327,6 +330,20 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                         c.self = self;
                         c.loadArguments = arguments;
                         c.body = body;
+                    }
+                    SharedTier tier = shared;
+                    if (tier != null && m.cache.category().l2()) {
+                        // Another instance may have computed it: Redis is asked before the body runs.
+                        Object found = tier.lookup(m, (MethodKey) key, body, mine);
+                        if (found != null) {
+                            Completion done = Completion.cached(found, reloader(c));
+                            c.loading = null;
+                            m.cache.loaded(mine, done);
+                            ExecutionContext served = c;
+                            c = null; // from here on, followerHit() owns the context
+                            followerHit(served, m);
+                            return m.asynchronous ? Completion.returning(CompletableFuture.completedFuture(found)) : done;
+                        }
                     }
                 } else if (!stack.isLoading(entry)) {
                     ExecutionContext follower = c;
@@ -1244,10 +1261,32 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                     PerformanceCache caches = c;
                     housekeeping().scheduleWithFixedDelay(() -> cacheHousekeeping(caches), period, period,
                             java.util.concurrent.TimeUnit.MILLISECONDS);
+                    shared = sharedTier();
                 }
             }
         }
         return c;
+    }
+
+    /** The Redis tier, when {@code toolwarden.redis.url} names one; it connects in the background. */
+    private SharedTier sharedTier() {
+        String url = configuration.get(Keys.REDIS_URL);
+        if (url.isEmpty()) {
+            return null;
+        }
+        try {
+            SharedTier[] made = new SharedTier[1];
+            made[0] = new SharedTier(this, codecs, listener -> new dev.toolwarden.cache.l2.RedisTier(url,
+                    configuration.get(Keys.APPLICATION), configuration.get(Keys.REDIS_TIMEOUT),
+                    configuration.get(Keys.REDIS_RETRY), this::alert, listener));
+            Log.info("categories " + configuration.cacheCategories().values().stream()
+                    .filter(dev.toolwarden.config.CacheCategorySettings::l2).map(dev.toolwarden.config.CacheCategorySettings::category)
+                    .sorted().toList() + " share a second tier in Redis " + made[0].redis().describe());
+            return made[0];
+        } catch (RuntimeException | LinkageError e) {
+            Log.warn("the shared cache tier in Redis cannot be set up (" + e + "); every JVM uses its own cache");
+            return null;
+        }
     }
 
     /**
@@ -1266,6 +1305,10 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                     e.hits = s.hits();
                     e.misses = s.misses();
                     e.evictions = s.evictions();
+                    e.l2Hits = s.l2Hits();
+                    e.l2Misses = s.l2Misses();
+                    e.l2Unavailable = s.l2Unavailable();
+                    e.l2DecodeFailures = s.l2DecodeFailures();
                     e.commit();
                 }
             }
@@ -1282,20 +1325,45 @@ public final class ToolwardenRuntime implements RuntimeBridge {
 
     @Override
     public void invalidateCache(String category) {
+        invalidateCategoryLocally(category);
+        SharedTier tier = shared;
+        if (tier != null) {
+            tier.invalidateCategory(category);
+        }
+    }
+
+    /** @param category a category whose entries in this JVM are removed, or {@code null} for all */
+    void invalidateCategoryLocally(String category) {
         PerformanceCache c = cache;
         if (c == null) {
             return;
         }
         if (category == null) {
             c.invalidateAll();
-        } else {
+        } else if (c.categories().contains(category)) {
             c.invalidateCategory(category);
         }
+    }
+
+    /** @param tool a tool whose entries in this JVM are removed */
+    void invalidateLocally(String tool) {
+        for (WovenMethod m : methods.all()) {
+            if (m.cache != null && m.descriptor.name().equals(tool)) {
+                int id = m.id;
+                m.cache.invalidateIf(k -> k instanceof MethodKey && ((MethodKey) k).method() == id);
+            }
+        }
+    }
+
+    /** @return every woven method */
+    List<WovenMethod> wovenMethods() {
+        return methods.all();
     }
 
     @Override
     public int invalidateCache(String tool, Object[] keyArguments) {
         int removed = 0;
+        SharedTier tier = shared;
         for (WovenMethod m : methods.all()) {
             if (m.cache == null || !m.descriptor.name().equals(tool)) {
                 continue;
@@ -1303,6 +1371,9 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             if (keyArguments == null) {
                 int id = m.id;
                 m.cache.invalidateIf(k -> k instanceof MethodKey && ((MethodKey) k).method() == id);
+                if (tier != null) {
+                    tier.invalidateTool(m);
+                }
                 removed++;
                 continue;
             }
@@ -1316,11 +1387,20 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             for (int i = 0; i < arity; i++) {
                 all[i] = i;
             }
-            if (m.cache.remove(MethodKey.of(m.id, keyArguments, all))) {
+            MethodKey key = MethodKey.of(m.id, keyArguments, all);
+            if (m.cache.remove(key)) {
                 removed++;
+            }
+            if (tier != null) {
+                tier.invalidateKey(m, key.values());
             }
         }
         return removed;
+    }
+
+    @Override
+    public void registerCodec(dev.toolwarden.ValueCodec<?> codec) {
+        codecs.register(codec);
     }
 
     /** @return this thread's call stack (isolation workers set theirs up before running a body) */

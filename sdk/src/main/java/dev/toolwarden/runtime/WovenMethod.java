@@ -31,6 +31,12 @@ final class WovenMethod {
     final long cacheTtlNanos;
     /** Calls holding a place under {@link #maxConcurrent}; {@code null} without a bound. */
     final java.util.concurrent.atomic.AtomicInteger running;
+    /** The shared tier's codec of its results ({@code Boolean.FALSE}: none), resolved at the first shared look-up. */
+    volatile Object sharedCodec;
+    /** The codec registry's version {@link #sharedCodec} was resolved at. */
+    volatile int sharedCodecVersion;
+    /** The prefix of its entries' keys in the shared tier. */
+    volatile String sharedPrefix;
     private final int cpuSampleEvery;
     // Whether the first soft / hard limit passed has been logged; later ones go to events only.
     private final java.util.concurrent.atomic.AtomicBoolean softLogged = new java.util.concurrent.atomic.AtomicBoolean();

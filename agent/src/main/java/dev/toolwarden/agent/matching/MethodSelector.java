@@ -19,6 +19,7 @@ import net.bytebuddy.description.annotation.AnnotationValue;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.method.ParameterList;
+import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.description.type.TypeList;
 
@@ -171,7 +172,9 @@ public final class MethodSelector {
         if (policy.cacheCategory() != null) {
             policy = withCacheKey(policy, method, where);
         }
-        return new Selection(new MethodDescriptor(name, kind, where, policy, asynchronous), conversation,
+        TypeDescription.Generic value = valueType(method, asynchronous);
+        return new Selection(new MethodDescriptor(name, kind, where, policy, asynchronous,
+                value == null ? null : value.asErasure().getName(), value != null && exact(value)), conversation,
                 fallbackMethod);
     }
 
@@ -211,6 +214,30 @@ public final class MethodSelector {
         String returned = method.getReturnType().asErasure().getName();
         return returned.equals("java.util.concurrent.CompletionStage")
                 || returned.equals("java.util.concurrent.CompletableFuture");
+    }
+
+    /** What a call gives: the return type, or the type argument of a returned stage (when declared). */
+    static TypeDescription.Generic valueType(MethodDescription method, boolean asynchronous) {
+        TypeDescription.Generic returned = method.getReturnType();
+        if (!asynchronous) {
+            return returned;
+        }
+        if (returned.getSort() == TypeDefinition.Sort.PARAMETERIZED && returned.getTypeArguments().size() == 1) {
+            TypeDescription.Generic argument = returned.getTypeArguments().get(0);
+            return argument.getSort() == TypeDefinition.Sort.NON_GENERIC || argument.getSort() == TypeDefinition.Sort.PARAMETERIZED
+                    ? argument : null;
+        }
+        return null;
+    }
+
+    /** Whether values of a type can be rebuilt from JSON: a concrete class, not generic. */
+    static boolean exact(TypeDescription.Generic type) {
+        if (type.getSort() != TypeDefinition.Sort.NON_GENERIC) {
+            return false;
+        }
+        TypeDescription erasure = type.asErasure();
+        return !erasure.isInterface() && !erasure.isAbstract() && !erasure.isArray() && !erasure.isPrimitive()
+                && erasure.getTypeVariables().isEmpty();
     }
 
     /** {@code SimpleClass.method}: the default tool name. */
