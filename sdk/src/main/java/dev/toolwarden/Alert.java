@@ -8,7 +8,9 @@ import java.util.Objects;
  * {@link AlertListener}.
  *
  * @param resource what crossed it: {@code TOOL_TIME}, {@code MEMORY}, {@code CPU},
- *     {@code CONVERSATION_MEMORY}; {@code DB_CONNECTIONS} with the connection pool component
+ *     {@code CONVERSATION_MEMORY}, {@code DB_CONNECTIONS} (a pool's connections in use), {@code DATABASE}
+ *     (the metrics database cannot be reached: value 1, cleared with 0), {@code CACHE_L2} (the shared
+ *     cache tier's Redis cannot be reached: value 1, cleared with 0)
  * @param level {@code SOFT} or {@code HARD}
  * @param value the value that crossed the limit (milliseconds for {@code TOOL_TIME}, % for
  *     {@code MEMORY} and {@code CPU}, bytes for {@code CONVERSATION_MEMORY})

@@ -62,7 +62,7 @@ class SharedCacheIT {
         Path dir = folder();
         CompletableFuture<ChildResult> first = CompletableFuture.supplyAsync(
                 () -> instance(app, SHARED_REDIS, "first", dir, "").recording().run());
-        ChildResult second = instance(app, SHARED_REDIS, "second", dir, "").run();
+        ChildResult second = instance(app, SHARED_REDIS, "second", dir, "").recording().run();
         ChildResult one = first.get();
         Map<String, String> a = one.values();
         Map<String, String> b = second.values();
@@ -92,6 +92,14 @@ class SharedCacheIT {
         List<RecordedEvent> stats = one.events("toolwarden.CacheStatistics");
         assertTrue(stats.stream().anyMatch(e -> e.getString("category").equals("shared") && e.getLong("l2Misses") >= 6),
                 () -> "the statistics events carry the tier's figures: " + stats);
+
+        // The report merges the two instances' recordings: both JVMs' calls of a tool add up.
+        dev.toolwarden.report.Report merged = dev.toolwarden.report.RecordingReader.read(
+                List.of(one.recording(), second.recording()));
+        dev.toolwarden.report.Report.ToolSummary lookup = merged.tools().stream().filter(t -> t.name().equals("lookup"))
+                .findFirst().orElseThrow();
+        assertEquals(3, lookup.calls(), "two calls in the first instance, one in the second");
+        assertEquals(1, lookup.cacheHits(), "the second instance's call was answered by Redis, a hit");
     }
 
     @Test

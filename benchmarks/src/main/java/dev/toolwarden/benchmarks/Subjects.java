@@ -113,4 +113,21 @@ public final class Subjects {
             return "answer to " + query;
         }
     }
+
+    /** A cached tool in the category {@code shared_bench}, which the shared cache benchmark gives a Redis tier. */
+    public static final class SharedLookup {
+        /** Bodies run: a look-up answered by either tier runs none. */
+        public static final java.util.concurrent.atomic.LongAdder RUNS = new java.util.concurrent.atomic.LongAdder();
+
+        /**
+         * @param query a query
+         * @return its answer
+         */
+        @Tool(name = "shared-lookup")
+        @dev.toolwarden.annotation.Cached(category = "shared_bench")
+        public String lookup(String query) {
+            RUNS.increment();
+            return "answer to " + query;
+        }
+    }
 }

@@ -170,7 +170,7 @@ final class SharedTier implements RedisTier.Listener {
             codec = codecs.forType(typeName, valueClass(m, body), m.descriptor.valueTypeExact());
         }
         if (codec == null) {
-            Log.warnOnce("l2-codec:" + m.descriptor.method() + ":" + version, "results of " + m.descriptor.method()
+            Log.warnOnce("l2-codec:" + m.descriptor.method(), "results of " + m.descriptor.method()
                     + (typeName == null ? " have no declared type" : " (" + typeName + ")")
                     + " have no codec: they are cached in this JVM only, not in Redis (register a dev.toolwarden.ValueCodec"
                     + " for the type, or give the application Jackson or Gson for a concrete, non-generic type)");

@@ -173,6 +173,9 @@ public final class MethodSelector {
             policy = withCacheKey(policy, method, where);
         }
         TypeDescription.Generic value = valueType(method, asynchronous);
+        if (policy.cacheCategory() != null) {
+            sharedTierCheck(policy.cacheCategory(), where, value);
+        }
         return new Selection(new MethodDescriptor(name, kind, where, policy, asynchronous,
                 value == null ? null : value.asErasure().getName(), value != null && exact(value)), conversation,
                 fallbackMethod);
@@ -214,6 +217,26 @@ public final class MethodSelector {
         String returned = method.getReturnType().asErasure().getName();
         return returned.equals("java.util.concurrent.CompletionStage")
                 || returned.equals("java.util.concurrent.CompletableFuture");
+    }
+
+    /**
+     * Says at weave time when a method of a category with a Redis tier cannot use it: its results
+     * have no built-in codec and no JSON form (generic, abstract, an interface). A codec registered
+     * later still makes them shared; a concrete class is checked at the first call (JSON needs the
+     * application's Jackson or Gson).
+     */
+    private void sharedTierCheck(String category, String where, TypeDescription.Generic value) {
+        dev.toolwarden.config.CacheCategorySettings c = configuration.cacheCategories().get(category);
+        if (c == null || !c.l2() || configuration.get(Keys.REDIS_URL).isEmpty()) {
+            return;
+        }
+        String name = value == null ? null : value.asErasure().getName();
+        if (name != null && (dev.toolwarden.cache.l2.ValueCodecs.builtIn(name) || exact(value))) {
+            return;
+        }
+        Log.warnOnce("l2-codec:" + where, "results of " + where + (name == null ? "" : " (" + value.getTypeName() + ")")
+                + " have no codec: they are cached in this JVM only, not in Redis (register a dev.toolwarden.ValueCodec"
+                + " for the type, or return a concrete, non-generic class and give the application Jackson or Gson)");
     }
 
     /** What a call gives: the return type, or the type argument of a returned stage (when declared). */
