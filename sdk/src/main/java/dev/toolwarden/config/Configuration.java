@@ -222,8 +222,16 @@ public final class Configuration {
         }
 
         String describe() {
-            return key + "=" + value + " (" + source.label() + (origin == null ? "" : " " + origin) + ")";
+            return key + "=" + masked(key, value) + " (" + source.label() + (origin == null ? "" : " " + origin) + ")";
         }
+    }
+
+    /** A password, or the password in a URL's user information, as {@code ***}: problem lines end up in logs. */
+    static String masked(String key, String value) {
+        if (key.toLowerCase(Locale.ROOT).contains("password")) {
+            return value.isEmpty() ? value : "***";
+        }
+        return value.replaceAll("(://[^:/@\\s]*:)[^@/\\s]*@", "$1***@");
     }
 
     private static Map<String, Raw> parseAgentArguments(String text, List<String> problems) {

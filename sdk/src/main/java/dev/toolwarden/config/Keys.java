@@ -115,7 +115,7 @@ public final class Keys {
             "the application's name: the metrics database keeps one set of tool metrics per application");
     /** {@code toolwarden.redis.url}: the Redis server of the shared second-level cache. */
     public static final Key<String> REDIS_URL = add(new Key<>("toolwarden.redis.url", "", Keys::redisUrl,
-            v -> v.isEmpty() ? "none" : v,
+            v -> v.isEmpty() ? "none" : Configuration.masked("toolwarden.redis.url", v),
             "redis://host:port[/database] of the shared cache tier that categories with .l2=redis use (default: none)"));
     /** {@code toolwarden.redis.timeout}: the bound on every Redis operation. */
     public static final Key<Duration> REDIS_TIMEOUT = positiveDuration("toolwarden.redis.timeout", Duration.ofMillis(100),
@@ -171,6 +171,9 @@ public final class Keys {
             java.net.URI uri = java.net.URI.create(t);
             if (uri.getHost() == null) {
                 throw new IllegalArgumentException("names no host (expected redis://host:port)");
+            }
+            if (uri.getPort() == 0 || uri.getPort() > 65535) {
+                throw new IllegalArgumentException("has a port " + uri.getPort() + " that is not between 1 and 65535");
             }
             String path = uri.getPath();
             if (path != null && path.length() > 1 && !path.substring(1).matches("\\d{1,3}")) {

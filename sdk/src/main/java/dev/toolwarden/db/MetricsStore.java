@@ -216,14 +216,20 @@ public final class MetricsStore {
         if (rows.isEmpty()) {
             return;
         }
-        try {
-            addOnce(rows);
-        } catch (SQLException e) {
-            if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
-                throw e;
+        // Every instance locks the rows in the same order, so that two writers never deadlock.
+        rows.sort(java.util.Comparator.comparing(StoredMetrics::tool));
+        for (int attempt = 1;; attempt++) {
+            try {
+                addOnce(rows);
+                return;
+            } catch (SQLException e) {
+                String state = e.getSQLState() == null ? "" : e.getSQLState();
+                // 23xxx: another instance inserted one of the rows between our UPDATE and INSERT (now the
+                // UPDATE finds it); 40xxx: a deadlock or serialization failure the database rolled back.
+                if (attempt >= 3 || !(state.startsWith("23") || state.startsWith("40"))) {
+                    throw e;
+                }
             }
-            // Another instance inserted one of the rows between our UPDATE and INSERT: now the UPDATE finds it.
-            addOnce(rows);
         }
     }
 

@@ -928,4 +928,228 @@ class ConfigurationTest {
             assertContainsAll(onlyProblem(c), "toolwarden.timeout.soft=ab\\nc");
         }
     }
+
+    @Nested
+    class SharedCacheTier {
+
+        private static final String NEEDS_URL = ".l2=redis needs toolwarden.redis.url; the category is cached in each JVM only";
+
+        @Test
+        void byDefaultThereIsNoRedisAndNoCategoryUsesIt() {
+            Configuration c = Configuration.defaults();
+            assertEquals("", c.get(Keys.REDIS_URL));
+            assertEquals(Duration.ofMillis(100), c.get(Keys.REDIS_TIMEOUT));
+            assertEquals(Duration.ofSeconds(2), c.get(Keys.REDIS_RETRY));
+            c.cacheCategories().values().forEach(s -> {
+                assertFalse(s.l2(), s.category());
+                assertNull(s.l2Wait(), s.category());
+            });
+            assertTrue(c.problems().isEmpty(), c.problems().toString());
+            assertEquals("none", Keys.REDIS_URL.format(c.get(Keys.REDIS_URL)));
+        }
+
+        @Test
+        void passwordsNeverAppearInProblemLinesOrTheDisplayedValue() {
+            Configuration c = props("toolwarden.redis.url", "redis://user:hunter2@cache:99999");
+            assertEquals(1, c.problems().size(), c.problems().toString());
+            assertFalse(c.problems().get(0).contains("hunter2"), c.problems().get(0));
+            assertTrue(c.problems().get(0).contains("redis://user:***@cache:99999"), c.problems().get(0));
+            assertEquals("redis://:***@cache:6379", Keys.REDIS_URL.format("redis://:hunter2@cache:6379"));
+            assertEquals("***", Configuration.masked("toolwarden.db.password", "hunter2"));
+            assertEquals("jdbc:postgresql://db:5432/x", Configuration.masked("toolwarden.db.url", "jdbc:postgresql://db:5432/x"));
+        }
+
+        @Test
+        void validRedisUrlsAreTakenAsWritten() {
+            for (String url : List.of("redis://127.0.0.1:6379", "redis://localhost", "rediss://cache.example.com:6380/2",
+                    "redis://:secret@10.0.0.5:6379/15", "redis://user:secret@cache:6379", "redis://[::1]:6379",
+                    "redis://cache:6379/")) {
+                Configuration c = props("toolwarden.redis.url", url);
+                assertTrue(c.problems().isEmpty(), url + ": " + c.problems());
+                assertEquals(url, c.get(Keys.REDIS_URL));
+                assertEquals(ConfigSource.SYSTEM_PROPERTY, c.sourceOf(Keys.REDIS_URL));
+            }
+            assertEquals("redis://cache:6379", props("toolwarden.redis.url", "  redis://cache:6379 ").get(Keys.REDIS_URL),
+                    "trimmed");
+        }
+
+        @Test
+        void noneOrEmptyMeansNoRedis() {
+            for (String none : List.of("none", "NONE", "", "  ")) {
+                Configuration c = props("toolwarden.redis.url", none);
+                assertTrue(c.problems().isEmpty(), "'" + none + "': " + c.problems());
+                assertEquals("", c.get(Keys.REDIS_URL));
+            }
+        }
+
+        @Test
+        void anInvalidRedisUrlIsOneProblemLineNamingTheKeyAndTheValue() {
+            Map<String, String> cases = new LinkedHashMap<>();
+            cases.put("http://cache:6379", "is not a Redis URL");
+            cases.put("cache:6379", "is not a Redis URL");
+            cases.put("jdbc:redis://cache:6379", "is not a Redis URL");
+            cases.put("redis:/cache:6379", "is not a Redis URL");
+            cases.put("redis://", "is not a Redis URL");
+            cases.put("redis:///0", "names no host");
+            cases.put("redis://cache_server:6379", "names no host");
+            cases.put("redis://cache:port", "names no host");
+            cases.put("redis://ca che:6379", "is not a Redis URL");
+            cases.put("redis://cache:6379/db1", "has a database 'db1' that is not a number");
+            cases.put("redis://cache:6379/1234", "has a database '1234' that is not a number");
+            cases.put("redis://cache:6379/0/1", "has a database '0/1' that is not a number");
+            cases.put("redis://cache:70000", "has a port 70000 that is not between 1 and 65535");
+            cases.put("redis://cache:0", "has a port 0 that is not between 1 and 65535");
+            cases.forEach((url, why) -> {
+                Configuration c = props("toolwarden.redis.url", url);
+                assertEquals(1, c.problems().size(), () -> url + ": " + c.problems());
+                String problem = c.problems().get(0);
+                assertContainsAll(problem, "toolwarden.redis.url=" + url, "system property", why, "using the default none");
+                assertEquals("", c.get(Keys.REDIS_URL), url);
+                assertEquals(ConfigSource.DEFAULT, c.sourceOf(Keys.REDIS_URL), url);
+            });
+        }
+
+        @Test
+        void timeoutAndRetryAreDurations() {
+            Configuration c = props("toolwarden.redis.timeout", "250ms", "toolwarden.redis.retry", "5s");
+            assertTrue(c.problems().isEmpty(), c.problems().toString());
+            assertEquals(Duration.ofMillis(250), c.get(Keys.REDIS_TIMEOUT));
+            assertEquals(Duration.ofSeconds(5), c.get(Keys.REDIS_RETRY));
+        }
+
+        @Test
+        void aZeroOrMalformedTimeoutOrRetryIsAProblemAndTheDefaultKept() {
+            Configuration zero = props("toolwarden.redis.timeout", "0");
+            assertContainsAll(onlyProblem(zero), "toolwarden.redis.timeout=0", "positive", "using the default 100ms");
+            assertEquals(Duration.ofMillis(100), zero.get(Keys.REDIS_TIMEOUT));
+            Configuration soon = props("toolwarden.redis.retry", "soon");
+            assertContainsAll(onlyProblem(soon), "toolwarden.redis.retry=soon", Durations.EXPECTED, "using the default 2s");
+            assertEquals(Duration.ofSeconds(2), soon.get(Keys.REDIS_RETRY));
+        }
+
+        @Test
+        void aCategoryTakesTheRedisTierAndAWait() {
+            Configuration c = props("toolwarden.redis.url", "redis://cache:6379",
+                    "toolwarden.cache.response_cache.l2", "redis", "toolwarden.cache.response_cache.l2-wait", "250ms");
+            assertTrue(c.problems().isEmpty(), c.problems().toString());
+            CacheCategorySettings s = c.cacheCategories().get("response_cache");
+            assertTrue(s.l2());
+            assertEquals(Duration.ofMillis(250), s.l2Wait());
+            assertEquals(Duration.ofMinutes(10), s.ttl(), "the rest of the category is unchanged");
+            assertFalse(c.cacheCategories().get("context_cache").l2(), "other categories stay in each JVM");
+            assertNull(c.cacheCategories().get("context_cache").l2Wait());
+        }
+
+        @Test
+        void l2IsRedisOrNoneInAnyCase() {
+            Map<String, Boolean> cases = new LinkedHashMap<>();
+            cases.put("redis", true);
+            cases.put("REDIS", true);
+            cases.put(" Redis ", true);
+            cases.put("none", false);
+            cases.put("None", false);
+            cases.put("", false);
+            cases.forEach((value, l2) -> {
+                Configuration c = props("toolwarden.redis.url", "redis://cache:6379", "toolwarden.cache.embeddings.l2", value);
+                assertTrue(c.problems().isEmpty(), "'" + value + "': " + c.problems());
+                assertEquals(l2, c.cacheCategories().get("embeddings").l2(), "'" + value + "'");
+            });
+        }
+
+        @Test
+        void anUnknownL2IsOneProblemLineAndTheCategoryStaysInEachJvm() {
+            Configuration c = props("toolwarden.redis.url", "redis://cache:6379", "toolwarden.cache.response_cache.l2",
+                    "memcached");
+            assertContainsAll(onlyProblem(c), "toolwarden.cache.response_cache.l2=memcached", "system property",
+                    "expected redis or none", "ignored");
+            assertFalse(c.cacheCategories().get("response_cache").l2());
+        }
+
+        @Test
+        void aMalformedL2WaitIsOneProblemLineAndZeroMeansNoWait() {
+            Configuration bad = props("toolwarden.redis.url", "redis://cache:6379", "toolwarden.cache.response_cache.l2",
+                    "redis", "toolwarden.cache.response_cache.l2-wait", "a while");
+            assertContainsAll(onlyProblem(bad), "toolwarden.cache.response_cache.l2-wait=a while", Durations.EXPECTED);
+            assertTrue(bad.cacheCategories().get("response_cache").l2());
+            assertNull(bad.cacheCategories().get("response_cache").l2Wait());
+            Configuration zero = props("toolwarden.redis.url", "redis://cache:6379", "toolwarden.cache.response_cache.l2",
+                    "redis", "toolwarden.cache.response_cache.l2-wait", "0");
+            assertTrue(zero.problems().isEmpty(), zero.problems().toString());
+            assertNull(zero.cacheCategories().get("response_cache").l2Wait());
+        }
+
+        @Test
+        void l2RedisWithoutARedisUrlIsAProblemLine() {
+            Configuration c = props("toolwarden.cache.response_cache.l2", "redis");
+            assertEquals("toolwarden.cache.response_cache" + NEEDS_URL, onlyProblem(c));
+            Configuration none = props("toolwarden.redis.url", "none", "toolwarden.cache.embeddings.l2", "redis");
+            assertEquals("toolwarden.cache.embeddings" + NEEDS_URL, onlyProblem(none), "a new category, url none");
+            assertTrue(props("toolwarden.cache.response_cache.l2", "none").problems().isEmpty(), "l2=none needs nothing");
+            assertTrue(props("toolwarden.cache.response_cache.l2-wait", "1s").problems().isEmpty(),
+                    "a wait alone needs nothing");
+        }
+
+        @Test
+        void eachCategoryWithoutTheUrlIsItsOwnLine() {
+            Configuration c = props("toolwarden.cache.response_cache.l2", "redis", "toolwarden.cache.context_cache.l2",
+                    "redis");
+            assertEquals(2, c.problems().size(), c.problems().toString());
+            assertTrue(c.problems().contains("toolwarden.cache.response_cache" + NEEDS_URL), c.problems().toString());
+            assertTrue(c.problems().contains("toolwarden.cache.context_cache" + NEEDS_URL), c.problems().toString());
+        }
+
+        @Test
+        void anInvalidUrlWithACategoryOnRedisGivesBothLines() {
+            Configuration c = props("toolwarden.redis.url", "http://cache:6379", "toolwarden.cache.response_cache.l2",
+                    "redis");
+            assertEquals(2, c.problems().size(), c.problems().toString());
+            assertContainsAll(c.problems().get(0), "toolwarden.redis.url=http://cache:6379", "is not a Redis URL");
+            assertEquals("toolwarden.cache.response_cache" + NEEDS_URL, c.problems().get(1));
+        }
+
+        @Test
+        void theKeysAreReadFromEverySource() throws IOException {
+            Configuration env = env("TOOLWARDEN_REDIS_URL", "redis://cache:6379/1", "TOOLWARDEN_REDIS_TIMEOUT", "50ms",
+                    "TOOLWARDEN_REDIS_RETRY", "3s", "TOOLWARDEN_CACHE_RESPONSE_CACHE_L2", "redis",
+                    "TOOLWARDEN_CACHE_RESPONSE_CACHE_L2_WAIT", "1s");
+            assertTrue(env.problems().isEmpty(), env.problems().toString());
+            assertEquals("redis://cache:6379/1", env.get(Keys.REDIS_URL));
+            assertEquals(ConfigSource.ENVIRONMENT, env.sourceOf(Keys.REDIS_URL));
+            assertEquals(Duration.ofMillis(50), env.get(Keys.REDIS_TIMEOUT));
+            assertEquals(Duration.ofSeconds(3), env.get(Keys.REDIS_RETRY));
+            assertTrue(env.cacheCategories().get("response_cache").l2());
+            assertEquals(Duration.ofSeconds(1), env.cacheCategories().get("response_cache").l2Wait());
+
+            Configuration agent = agent("redis.url=redis://cache:6379,cache.embeddings.l2=redis,cache.embeddings.l2-wait=2s");
+            assertTrue(agent.problems().isEmpty(), agent.problems().toString());
+            assertEquals("redis://cache:6379", agent.get(Keys.REDIS_URL));
+            assertTrue(agent.cacheCategories().get("embeddings").l2());
+            assertEquals(Duration.ofSeconds(2), agent.cacheCategories().get("embeddings").l2Wait());
+
+            Path f = file("toolwarden.redis.url=rediss://cache:6380", "cache.query_analysis.l2=redis");
+            Configuration file = props("toolwarden.config", f.toString());
+            assertTrue(file.problems().isEmpty(), file.problems().toString());
+            assertEquals("rediss://cache:6380", file.get(Keys.REDIS_URL));
+            assertTrue(file.cacheCategories().get("query_analysis").l2());
+
+            Configuration envBad = env("TOOLWARDEN_REDIS_URL", "cache:6379");
+            assertContainsAll(onlyProblem(envBad), "toolwarden.redis.url=cache:6379", "TOOLWARDEN_REDIS_URL",
+                    "is not a Redis URL");
+        }
+
+        @Test
+        void aHigherSourceWins() {
+            Configuration c = load("redis.url=redis://from-agent:6379", map("toolwarden.redis.url", "redis://from-property:6379"),
+                    map("TOOLWARDEN_REDIS_URL", "redis://from-env:6379"));
+            assertEquals("redis://from-agent:6379", c.get(Keys.REDIS_URL));
+            assertEquals(ConfigSource.AGENT_ARGUMENT, c.sourceOf(Keys.REDIS_URL));
+        }
+
+        @Test
+        void aMisspelledRedisKeyIsReportedWithASuggestion() {
+            Configuration c = props("toolwarden.redis.ur", "redis://cache:6379");
+            assertContainsAll(onlyProblem(c), "unknown configuration key", "toolwarden.redis.ur=",
+                    "did you mean toolwarden.redis.url?");
+        }
+    }
 }

@@ -83,8 +83,11 @@ public final class RedisTier implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean down;
     private volatile boolean subscribed;
-    /** Whether a subscription was lost, so that messages may have been missed: set and read by the subscriber thread. */
-    private boolean lost;
+    /**
+     * Whether messages may have been missed: a subscription was lost, or the tier was down (a JVM
+     * that started while Redis was down has local copies of shared keys and heard nothing).
+     */
+    private volatile boolean lost;
     private volatile long nextProbe;
 
     final LongAdder failures = new LongAdder();
@@ -285,9 +288,18 @@ public final class RedisTier implements AutoCloseable {
                 throw e;
             }
         };
-        if (down || !writes.offer(r)) {
+        if (!keptWhileDown(what) && !writes.offer(r)) {
             keep(what);
         }
+    }
+
+    /** Keeps an invalidation for the replay if the tier is down, under the lock {@link #recovered} ends the outage under. */
+    private synchronized boolean keptWhileDown(String[] what) {
+        if (!down) {
+            return false;
+        }
+        keep(what);
+        return true;
     }
 
     private synchronized void keep(String[] what) {
@@ -374,6 +386,9 @@ public final class RedisTier implements AutoCloseable {
         }
         nextProbe = now + retryNanos;
         if (down) {
+            // Pooled connections from before the outage may be dead (a restarted Redis): the probe, and the
+            // calls once the tier is back, must use new ones.
+            pool.clear();
             try (Jedis j = pool.getResource()) {
                 j.ping();
             } catch (RuntimeException e) {
@@ -393,32 +408,47 @@ public final class RedisTier implements AutoCloseable {
     }
 
     private void recovered() {
-        List<String[]> replay;
-        boolean overflow;
-        synchronized (this) {
-            replay = new ArrayList<>(pendingInvalidations);
-            overflow = pendingOverflow;
-            pendingInvalidations.clear();
-            pendingOverflow = false;
-        }
+        int replayed = 0;
+        boolean everything = false;
         try (Jedis j = pool.getResource()) {
-            if (overflow) {
-                apply(j, new String[] {"all", "", namespace});
-            } else {
-                for (String[] what : replay) {
-                    apply(j, what);
+            // Invalidations made during the replay are kept too (the tier is still down): replay until none is left,
+            // and end the outage under the same lock invalidate() keeps them under, so that none is left behind.
+            while (true) {
+                List<String[]> replay;
+                boolean overflow;
+                synchronized (this) {
+                    if (pendingInvalidations.isEmpty() && !pendingOverflow) {
+                        down = false;
+                        break;
+                    }
+                    replay = new ArrayList<>(pendingInvalidations);
+                    overflow = pendingOverflow;
+                    pendingInvalidations.clear();
+                    pendingOverflow = false;
                 }
+                try {
+                    if (overflow) {
+                        apply(j, new String[] {"all", "", namespace});
+                    } else {
+                        for (String[] what : replay) {
+                            apply(j, what);
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    synchronized (this) {
+                        pendingInvalidations.addAll(0, replay);
+                        pendingOverflow |= overflow;
+                    }
+                    throw e;
+                }
+                replayed += replay.size();
+                everything |= overflow;
             }
         } catch (RuntimeException e) {
-            synchronized (this) {
-                pendingInvalidations.addAll(0, replay);
-                pendingOverflow |= overflow;
-            }
             return;
         }
-        down = false;
         Log.info("Redis " + described + " answers again: the shared cache tier is back"
-                + (replay.isEmpty() && !overflow ? "" : " (" + (overflow ? "every" : replay.size()) + " invalidation(s) replayed)"));
+                + (replayed == 0 && !everything ? "" : " (" + (everything ? "every" : replayed) + " invalidation(s) replayed)"));
         alerts.accept(new Alert("CACHE_L2", "HARD", 0, 0, described, true, Instant.now()));
     }
 
@@ -440,6 +470,7 @@ public final class RedisTier implements AutoCloseable {
             return;
         }
         down = true;
+        lost = true;
         nextProbe = System.nanoTime() + retryNanos;
         Log.warn("Redis " + described + " cannot be reached (" + why + "): the shared cache tier is off, each JVM uses"
                 + " its own cache, and Redis is tried again every " + dev.toolwarden.Durations.format(Duration.ofNanos(retryNanos)));

@@ -85,7 +85,7 @@ public final class ValueCodecs {
      * @return the codec, or {@code null} when there is none
      */
     public Codec forType(String typeName, Class<?> type, boolean jsonSafe) {
-        ValueCodec<?> own = registered.get(typeName);
+        ValueCodec<?> own = registered.get(BOXED.getOrDefault(typeName, typeName));
         if (own != null) {
             return new Registered(own);
         }
@@ -193,8 +193,24 @@ public final class ValueCodecs {
             Map.entry("float", new Text("float", Float::valueOf)),
             Map.entry("java.lang.Short", new Text("short", Short::valueOf)),
             Map.entry("short", new Text("short", Short::valueOf)),
+            Map.entry("java.lang.Byte", new Text("byte", Byte::valueOf)),
+            Map.entry("byte", new Text("byte", Byte::valueOf)),
+            Map.entry("java.lang.Character", new Text("char", ValueCodecs::character)),
+            Map.entry("char", new Text("char", ValueCodecs::character)),
             Map.entry("java.lang.Boolean", new Text("boolean", ValueCodecs::bool)),
             Map.entry("boolean", new Text("boolean", ValueCodecs::bool)));
+
+    /** Primitive type names and their boxes: a codec registered for {@code Integer} serves {@code int} methods. */
+    private static final Map<String, String> BOXED = Map.of("int", "java.lang.Integer", "long", "java.lang.Long",
+            "double", "java.lang.Double", "float", "java.lang.Float", "short", "java.lang.Short", "byte",
+            "java.lang.Byte", "char", "java.lang.Character", "boolean", "java.lang.Boolean");
+
+    private static Object character(String s) {
+        if (s.length() != 1) {
+            throw new IllegalArgumentException("not one character");
+        }
+        return s.charAt(0);
+    }
 
     private static Object bool(String s) {
         if (s.equals("true")) {
