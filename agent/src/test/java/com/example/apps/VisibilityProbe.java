@@ -8,7 +8,8 @@ public class VisibilityProbe {
         "dev.toolwarden.bootstrap.Bridge", "net.bytebuddy.ByteBuddy", "net.bytebuddy.agent.builder.AgentBuilder",
         "com.github.benmanes.caffeine.cache.Caffeine", "dev.toolwarden.runtime.ToolwardenRuntime",
         "dev.toolwarden.agent.Installer", "dev.toolwarden.config.Configuration", "dev.toolwarden.events.ExecutionEvent",
-        "dev.toolwarden.cli.CommandLine"
+        "dev.toolwarden.cli.CommandLine", "dev.toolwarden.ValueCodec", "redis.clients.jedis.Jedis",
+        "org.apache.commons.pool2.impl.GenericObjectPool", "com.google.gson.Gson", "dev.toolwarden.cache.l2.RedisTier"
     };
 
     public static void main(String[] args) {

@@ -79,7 +79,10 @@ class SafetyIT {
         assertEquals("bootstrap", v.get("dev.toolwarden.ToolTimeoutException"));
         assertEquals("bootstrap", v.get("dev.toolwarden.annotation.Tool"));
         assertEquals("bootstrap", v.get("dev.toolwarden.bootstrap.Bridge"));
+        assertEquals("bootstrap", v.get("dev.toolwarden.ValueCodec"), "the codec interface the application implements");
         for (String hidden : List.of("net.bytebuddy.ByteBuddy", "net.bytebuddy.agent.builder.AgentBuilder",
+                "redis.clients.jedis.Jedis", "org.apache.commons.pool2.impl.GenericObjectPool", "com.google.gson.Gson",
+                "dev.toolwarden.cache.l2.RedisTier",
                 "com.github.benmanes.caffeine.cache.Caffeine", "dev.toolwarden.runtime.ToolwardenRuntime",
                 "dev.toolwarden.agent.Installer", "dev.toolwarden.config.Configuration",
                 "dev.toolwarden.events.ExecutionEvent", "dev.toolwarden.cli.CommandLine")) {

@@ -84,6 +84,7 @@ class SharedCacheIT {
         assertEquals("0", b.get("second.runs.count"));
         assertTrue(second.stderr().contains("SharedCacheTools#opaque(String)") && second.stderr().contains("have no codec"),
                 "the L1-only method is named once: " + second.stderr());
+        assertFalse(second.stderr().contains("SLF4J"), "the agent's libraries print nothing into the application's output");
         // l2 / hits / misses / unavailable / decode failures
         assertEquals("true/6/1/0/0", b.get("second.l2"), "six answers from Redis, bob's a miss (opaque asks nothing)");
 
