@@ -24,6 +24,18 @@ public interface CacheMXBean {
     /** @return entries removed by the bound or by expiry */
     long getEvictions();
 
+    /** @return misses of this JVM's tier answered by the shared tier in Redis */
+    long getL2Hits();
+
+    /** @return look-ups of the shared tier that found nothing */
+    long getL2Misses();
+
+    /** @return look-ups the shared tier could not answer (Redis down or too slow) */
+    long getL2Unavailable();
+
+    /** @return values in the shared tier that did not decode (each a miss) */
+    long getL2DecodeFailures();
+
     /** @return values computed for the cache */
     long getLoads();
 

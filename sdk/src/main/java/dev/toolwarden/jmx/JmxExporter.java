@@ -133,6 +133,26 @@ public final class JmxExporter {
         }
 
         @Override
+        public long getL2Hits() {
+            return now().map(dev.toolwarden.CacheStatistics::l2Hits).orElse(0L);
+        }
+
+        @Override
+        public long getL2Misses() {
+            return now().map(dev.toolwarden.CacheStatistics::l2Misses).orElse(0L);
+        }
+
+        @Override
+        public long getL2Unavailable() {
+            return now().map(dev.toolwarden.CacheStatistics::l2Unavailable).orElse(0L);
+        }
+
+        @Override
+        public long getL2DecodeFailures() {
+            return now().map(dev.toolwarden.CacheStatistics::l2DecodeFailures).orElse(0L);
+        }
+
+        @Override
         public long getLoads() {
             return now().map(dev.toolwarden.CacheStatistics::loads).orElse(0L);
         }
