@@ -34,6 +34,15 @@ import redis.clients.jedis.Jedis;
 class SharedCacheIT {
 
     private static final String SHARED_REDIS = "redis://127.0.0.1:6379";
+    /**
+     * Threads of their own for the children that run at once: the common pool has one thread on a
+     * two-core machine, and two children that wait for each other would run one after the other.
+     */
+    private static final java.util.concurrent.ExecutorService CHILDREN = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "child-jvm");
+        t.setDaemon(true);
+        return t;
+    });
     private static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
 
     private static final Path JACKSON = ChildJvm.jarOf(com.fasterxml.jackson.databind.ObjectMapper.class);
@@ -60,8 +69,7 @@ class SharedCacheIT {
     void anAnswerComputedInOneInstanceIsServedFromRedisInAnotherAndInvalidationReachesBoth() throws Exception {
         String app = application();
         Path dir = folder();
-        CompletableFuture<ChildResult> first = CompletableFuture.supplyAsync(
-                () -> instance(app, SHARED_REDIS, "first", dir, "").recording().run());
+        CompletableFuture<ChildResult> first = CompletableFuture.supplyAsync(() -> instance(app, SHARED_REDIS, "first", dir, "").recording().run(), CHILDREN);
         ChildResult second = instance(app, SHARED_REDIS, "second", dir, "").recording().run();
         ChildResult one = first.get();
         Map<String, String> a = one.values();
@@ -110,7 +118,7 @@ class SharedCacheIT {
         try (RedisServer redis = new RedisServer()) {
             redis.start();
             CompletableFuture<ChildResult> child = CompletableFuture.supplyAsync(() -> instance(app, redis.url(), "outage",
-                    dir, ",redis.timeout=100ms,redis.retry=200ms").recording().run());
+                    dir, ",redis.timeout=100ms,redis.retry=200ms").recording().run(), CHILDREN);
             awaitFile(dir.resolve("phase1"), child);
             redis.stop();
             Files.writeString(dir.resolve("stopped"), "x");
@@ -181,8 +189,8 @@ class SharedCacheIT {
     void twoInstancesAskingForTheSameSlowAnswerComputeItOnce() throws Exception {
         String app = application();
         Path dir = folder();
-        CompletableFuture<ChildResult> a = CompletableFuture.supplyAsync(() -> instance(app, SHARED_REDIS, "racer", dir, "").run());
-        CompletableFuture<ChildResult> b = CompletableFuture.supplyAsync(() -> instance(app, SHARED_REDIS, "racer", dir, "").run());
+        CompletableFuture<ChildResult> a = CompletableFuture.supplyAsync(() -> instance(app, SHARED_REDIS, "racer", dir, "").run(), CHILDREN);
+        CompletableFuture<ChildResult> b = CompletableFuture.supplyAsync(() -> instance(app, SHARED_REDIS, "racer", dir, "").run(), CHILDREN);
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (Files.list(dir).filter(p -> p.getFileName().toString().startsWith("ready-")).count() < 2) {
             assertTrue(System.nanoTime() < deadline, "both instances ready");
@@ -201,10 +209,8 @@ class SharedCacheIT {
     void twoInstancesWritingMetricsToOneDatabaseLoseNoCall() throws Exception {
         String app = application();
         String agent = "application=" + app + ",db.url=" + PG + ",db.user=postgres,db.flush-interval=100ms";
-        CompletableFuture<ChildResult> a = CompletableFuture.supplyAsync(
-                () -> ChildJvm.app(FleetMetrics.class).agentArguments(agent).args("300").run());
-        CompletableFuture<ChildResult> b = CompletableFuture.supplyAsync(
-                () -> ChildJvm.app(FleetMetrics.class).agentArguments(agent).args("500").run());
+        CompletableFuture<ChildResult> a = CompletableFuture.supplyAsync(() -> ChildJvm.app(FleetMetrics.class).agentArguments(agent).args("300").run(), CHILDREN);
+        CompletableFuture<ChildResult> b = CompletableFuture.supplyAsync(() -> ChildJvm.app(FleetMetrics.class).agentArguments(agent).args("500").run(), CHILDREN);
         assertEquals("300", a.get().values().get("done"), a.get()::describe);
         assertEquals("500", b.get().values().get("done"), b.get()::describe);
         try (Connection c = DriverManager.getConnection(PG, "postgres", "");

@@ -31,7 +31,7 @@ public final class MetricsStore {
     static final int MAX_APPLICATION = 200;
 
     /** The schema version this code writes. */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     private static final List<String> MIGRATIONS = List.of(
             // 1: the tool metrics table
@@ -42,7 +42,10 @@ public final class MetricsStore {
                     + "total_nanos BIGINT NOT NULL, max_nanos BIGINT NOT NULL, p50_nanos BIGINT NOT NULL, "
                     + "p95_nanos BIGINT NOT NULL, p99_nanos BIGINT NOT NULL, cpu_nanos BIGINT NOT NULL, "
                     + "cpu_calls BIGINT NOT NULL, allocated_bytes BIGINT NOT NULL, allocation_calls BIGINT NOT NULL, "
-                    + "updated_at TIMESTAMP NOT NULL, PRIMARY KEY (application, tool))");
+                    + "updated_at TIMESTAMP NOT NULL, PRIMARY KEY (application, tool))",
+            // 2: rows are incremented by every instance (add), no longer replaced; no change of tables, but
+            // a Toolwarden that still replaces rows must stop writing here, and it refuses a newer schema.
+            "SELECT 1 FROM toolwarden_schema WHERE 1 = 0");
 
     private static final String COLUMNS = "kind, calls, errors, timeouts, rejected, fallbacks, cache_hits, total_nanos, "
             + "max_nanos, p50_nanos, p95_nanos, p99_nanos, cpu_nanos, cpu_calls, allocated_bytes, allocation_calls, "
@@ -250,8 +253,8 @@ public final class MetricsStore {
                 insert.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
                 for (StoredMetrics m : rows) {
                     bind(update, m);
-                    if (m.calls() - m.cacheHits() <= 0) {
-                        // no call ran since the last write: the stored percentiles stay
+                    if (m.calls() - m.cacheHits() - m.rejected() <= 0) {
+                        // no call ran (hits and refusals are not timed) since the last write: the stored percentiles stay
                         update.setNull(10, java.sql.Types.BIGINT);
                         update.setNull(11, java.sql.Types.BIGINT);
                         update.setNull(12, java.sql.Types.BIGINT);

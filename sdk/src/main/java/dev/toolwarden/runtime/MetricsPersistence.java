@@ -43,6 +43,8 @@ final class MetricsPersistence {
     /** This run's totals as the last successful write stored them, by tool. */
     private volatile Map<String, StoredMetrics> written = Collections.emptyMap();
     private volatile boolean down;
+    /** Odd while a write is under way: the row and {@link #written} disagree then. */
+    private volatile int writing;
     /** Released by the first attempt to open the database, successful or not. */
     private final java.util.concurrent.CountDownLatch tried = new java.util.concurrent.CountDownLatch(1);
 
@@ -125,16 +127,22 @@ final class MetricsPersistence {
         }
         Map<String, StoredMetrics> run = run();
         Map<String, StoredMetrics> before = written;
+        Map<String, StoredMetrics> after = new LinkedHashMap<>(run);
         List<StoredMetrics> deltas = new ArrayList<>();
         run.forEach((tool, r) -> {
             StoredMetrics d = r.minus(before.get(tool));
             if (d.calls() > 0) {
                 deltas.add(d);
+            } else if (before.containsKey(tool)) {
+                after.put(tool, before.get(tool)); // nothing sent for it: what was written stays what was written
+            } else {
+                after.remove(tool);
             }
         });
+        writing++; // odd: a write is under way (readers of the history retry, see historyOf)
         try {
             store.add(deltas);
-            written = run;
+            written = after;
             if (down) {
                 down = false;
                 Log.info("the metrics database " + describe() + " answers again: " + deltas.size() + " tool(s) written");
@@ -142,6 +150,8 @@ final class MetricsPersistence {
             }
         } catch (SQLException | RuntimeException e) {
             failed(e);
+        } finally {
+            writing++;
         }
     }
 
@@ -187,11 +197,22 @@ final class MetricsPersistence {
             // The caller is an application thread: it reads only a database the metrics thread has
             // opened and that answered last time, never opens it, never waits for one known to be down.
             if (!down && history != null) {
-                StoredMetrics row = store.read(tool);
-                return row == null ? null : row.minus(written.get(tool));
+                // A row read while this run's write commits already holds the increment that written does
+                // not yet: read again until the two agree (a sequence lock; writes are seconds apart).
+                for (int attempt = 0;; attempt++) {
+                    int before = writing;
+                    StoredMetrics row = store.read(tool);
+                    Map<String, StoredMetrics> mine = written;
+                    if ((before & 1) == 0 && before == writing || attempt >= 20) {
+                        return row == null ? null : row.minus(mine.get(tool));
+                    }
+                    Thread.sleep(5);
+                }
             }
         } catch (SQLException | RuntimeException e) {
             failed(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         Map<String, StoredMetrics> h = history;
         return h == null ? null : h.get(tool);

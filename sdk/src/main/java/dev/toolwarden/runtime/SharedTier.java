@@ -25,6 +25,12 @@ final class SharedTier implements RedisTier.Listener {
     private final ToolwardenRuntime runtime;
     private final RedisTier redis;
     private final ValueCodecs codecs;
+    /**
+     * Counts invalidations made here or heard from other instances: a value whose load began before
+     * one is not written to Redis (it may be what was invalidated). A wider net than needed (any
+     * invalidation, not only its key's), for a rare event.
+     */
+    private final java.util.concurrent.atomic.AtomicLong invalidations = new java.util.concurrent.atomic.AtomicLong();
 
     SharedTier(ToolwardenRuntime runtime, ValueCodecs codecs,
             java.util.function.Function<RedisTier.Listener, RedisTier> connect) {
@@ -57,15 +63,18 @@ final class SharedTier implements RedisTier.Listener {
             return null;
         }
         key.shared(shared);
+        long epoch = invalidations.get();
         CategoryCache category = m.cache.category();
-        Object found = read(m, category, codec, shared);
+        Object found = read(m, category, codec, shared, true);
         if (found != null) {
             return found;
         }
         boolean locked = false;
         Duration wait = category.l2Wait();
-        if (wait != null && redis.up()) {
-            long bound = m.hardNanos > 0 ? Math.min(wait.toNanos(), m.hardNanos) : wait.toNanos();
+        // An asynchronous method's caller must not block for another instance: it asks Redis once, no more.
+        if (wait != null && !m.asynchronous && redis.up()) {
+            // Leave the body at least half its hard limit, should the other instance's answer not come.
+            long bound = m.hardNanos > 0 ? Math.min(wait.toNanos(), m.hardNanos / 2) : wait.toNanos();
             locked = redis.tryLock(shared, Duration.ofNanos(Math.max(bound, m.hardNanos)));
             if (!locked) {
                 found = awaitOther(m, category, codec, shared, bound);
@@ -75,18 +84,21 @@ final class SharedTier implements RedisTier.Listener {
             }
         }
         boolean unlock = locked;
-        mine.whenComplete((done, thrown) -> stored(m, codec, shared, done, thrown, unlock));
+        mine.whenComplete((done, thrown) -> stored(m, codec, shared, done, thrown, unlock, epoch));
         return null;
     }
 
-    private Object read(WovenMethod m, CategoryCache category, ValueCodecs.Codec codec, String shared) {
+    /** Reads and decodes a key; {@code count}: whether the look-up is counted (a wait's polls are counted once, at its end). */
+    private Object read(WovenMethod m, CategoryCache category, ValueCodecs.Codec codec, String shared, boolean count) {
         byte[] bytes = redis.get(shared);
         if (bytes == RedisTier.UNAVAILABLE) {
             category.l2Unavailable();
             return null;
         }
         if (bytes == null) {
-            category.l2Miss();
+            if (count) {
+                category.l2Miss();
+            }
             return null;
         }
         try {
@@ -104,38 +116,42 @@ final class SharedTier implements RedisTier.Listener {
         return null;
     }
 
-    /** Another instance is computing the key: polls for its value until {@code boundNanos}, or until it stops. */
+    /**
+     * Another instance is computing the key: polls for its value until {@code boundNanos}, or until
+     * it stops. A value found is a hit; the look-up was counted as a miss already.
+     */
     private Object awaitOther(WovenMethod m, CategoryCache category, ValueCodecs.Codec codec, String shared,
             long boundNanos) {
         long deadline = System.nanoTime() + boundNanos;
         long pause = 5;
-        while (System.nanoTime() - deadline < 0) {
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
             try {
-                Thread.sleep(Math.min(pause, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+                Thread.sleep(Math.max(1, Math.min(pause, left / 1_000_000)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // the application's: kept, and the call runs its body
                 return null;
             }
             pause = Math.min(50, pause * 2);
-            byte[] bytes = redis.get(shared);
-            if (bytes == RedisTier.UNAVAILABLE) {
+            if (deadline - System.nanoTime() <= 0) {
                 return null;
             }
-            if (bytes != null) {
-                return read(m, category, codec, shared);
-            }
-            if (!redis.computing(shared)) {
-                return read(m, category, codec, shared); // it ended: with a value just written, or without one
+            boolean stillComputing = redis.computing(shared);
+            Object found = read(m, category, codec, shared, false);
+            if (found != null || !stillComputing || !redis.up()) {
+                return found; // its answer, or it ended without one (or Redis went away): this call runs the body
             }
         }
-        return null;
     }
 
     /** The entry this JVM computed is done: its value goes to Redis, and the right to compute it is given back. */
     private void stored(WovenMethod m, ValueCodecs.Codec codec, String shared, Completion done, Throwable thrown,
-            boolean locked) {
+            boolean locked, long epoch) {
         try {
-            if (thrown == null && done != null && done.value != null) {
+            if (thrown == null && done != null && done.value != null && invalidations.get() == epoch) {
                 byte[] bytes;
                 try {
                     bytes = codec.write(done.value);
@@ -227,6 +243,7 @@ final class SharedTier implements RedisTier.Listener {
     // ---- invalidation: this instance's requests go to Redis and the others ----
 
     void invalidateKey(WovenMethod m, Object[] keyValues) {
+        invalidations.incrementAndGet();
         if (m.cache.category().l2()) {
             String k = sharedKey(m, keyValues);
             if (k != null) {
@@ -236,14 +253,17 @@ final class SharedTier implements RedisTier.Listener {
     }
 
     void invalidateTool(WovenMethod m) {
-        redis.invalidatePrefix(prefix(m), "tool", m.descriptor.name());
+        invalidations.incrementAndGet();
+        redis.invalidatePrefix(m.cache.category().l2() ? prefix(m) : null, "tool", m.descriptor.name());
     }
 
     void invalidateCategory(String category) {
+        invalidations.incrementAndGet();
         if (category == null) {
             redis.invalidatePrefix(redis.namespace(), "all", null);
         } else {
-            redis.invalidatePrefix(redis.namespace() + category + ":", "category", category);
+            dev.toolwarden.config.CacheCategorySettings c = runtime.configuration().cacheCategories().get(category);
+            redis.invalidatePrefix(c != null && c.l2() ? redis.namespace() + category + ":" : null, "category", category);
         }
     }
 
@@ -251,6 +271,7 @@ final class SharedTier implements RedisTier.Listener {
 
     @Override
     public void key(String key) {
+        invalidations.incrementAndGet();
         for (WovenMethod m : runtime.wovenMethods()) {
             if (m.cache != null && m.cache.category().l2() && key.startsWith(prefix(m))) {
                 m.cache.invalidateIf(k -> k instanceof MethodKey && key.equals(((MethodKey) k).shared()));
@@ -260,16 +281,19 @@ final class SharedTier implements RedisTier.Listener {
 
     @Override
     public void tool(String tool) {
+        invalidations.incrementAndGet();
         runtime.invalidateLocally(tool);
     }
 
     @Override
     public void category(String category) {
+        invalidations.incrementAndGet();
         runtime.invalidateCategoryLocally(category);
     }
 
     @Override
     public void missedMessages() {
+        invalidations.incrementAndGet();
         int dropped = 0;
         for (WovenMethod m : runtime.wovenMethods()) {
             if (m.cache != null && m.cache.category().l2()) {

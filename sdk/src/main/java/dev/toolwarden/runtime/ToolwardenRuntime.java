@@ -334,7 +334,14 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                     SharedTier tier = shared;
                     if (tier != null && m.cache.category().l2()) {
                         // Another instance may have computed it: Redis is asked before the body runs.
-                        Object found = tier.lookup(m, (MethodKey) key, body, mine);
+                        Object found;
+                        try {
+                            found = tier.lookup(m, (MethodKey) key, body, mine);
+                        } catch (Throwable t) {
+                            // a key value's own code (toString, iteration) failed: this call goes on without Redis
+                            errors.record("asking the shared cache tier", t);
+                            found = null;
+                        }
                         if (found != null) {
                             Completion done = Completion.cached(found, reloader(c));
                             c.loading = null;
@@ -1279,6 +1286,11 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             made[0] = new SharedTier(this, codecs, listener -> new dev.toolwarden.cache.l2.RedisTier(url,
                     configuration.get(Keys.APPLICATION), configuration.get(Keys.REDIS_TIMEOUT),
                     configuration.get(Keys.REDIS_RETRY), this::alert, listener));
+            if (configuration.get(Keys.APPLICATION).equals("default")) {
+                Log.warn("toolwarden.application is not set: every application using Redis " + url.replaceAll(
+                        "(://[^:/@]*:)[^@/]*@", "$1***@") + " without a name of its own shares its cached answers"
+                        + " with this one; set toolwarden.application to this application's name");
+            }
             Log.info("categories " + configuration.cacheCategories().values().stream()
                     .filter(dev.toolwarden.config.CacheCategorySettings::l2).map(dev.toolwarden.config.CacheCategorySettings::category)
                     .sorted().toList() + " share a second tier in Redis " + made[0].redis().describe());

@@ -170,10 +170,14 @@ class MetricsStoreAddTest {
         s.add(List.of(delta("t", 0, 0, 1, 0, 0, 0, 0)));
         assertEquals(List.of(5L, 9L, 10L), percentiles(s.read("t")));
 
+        // Only refusals (calls == cacheHits + rejected; delta() makes rejected 3n): not timed either, kept.
+        s.add(List.of(delta("t", 3, 0, 1, 0, 0, 0, 0)));
+        assertEquals(List.of(5L, 9L, 10L), percentiles(s.read("t")), "refused calls say nothing of latency");
+
         // Calls that ran: their run's percentiles replace the stored ones, smaller ones too.
-        s.add(List.of(delta("t", 4, 3, 1, 0, 2, 3, 4)));
+        s.add(List.of(delta("t", 8, 3, 1, 0, 2, 3, 4)));
         assertEquals(List.of(2L, 3L, 4L), percentiles(s.read("t")), "replaced by the latest run's");
-        s.add(List.of(delta("t", 1, 0, 1, 0, 7, 8, 20)));
+        s.add(List.of(delta("t", 5, 0, 1, 0, 7, 8, 20)));
         assertEquals(List.of(7L, 8L, 20L), percentiles(s.read("t")));
     }
 

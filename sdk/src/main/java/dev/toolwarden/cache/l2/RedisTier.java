@@ -271,7 +271,8 @@ public final class RedisTier implements AutoCloseable {
     /**
      * Removes every key under a prefix from Redis, and tells the other instances.
      *
-     * @param prefix a key prefix of this application's ({@link #namespace()} and more)
+     * @param prefix a key prefix of this application's ({@link #namespace()} and more), or {@code null}
+     *     when nothing of it is in Redis (the message alone goes out)
      * @param kind "tool", "category" or "all"
      * @param name the tool or category ({@code null} for all)
      */
@@ -313,9 +314,9 @@ public final class RedisTier implements AutoCloseable {
     private void apply(Jedis j, String[] what) {
         if (what[0].equals("key")) {
             j.unlink(what[1]);
-        } else {
+        } else if (what[2] != null) {
             unlinkAll(j, what[2]);
-        }
+        } // else: a category without a Redis tier: only the other instances' own copies are to go
         j.publish(channel, instance + " " + what[0] + " " + what[1]);
     }
 
@@ -378,14 +379,18 @@ public final class RedisTier implements AutoCloseable {
         }
     }
 
-    /** On the writer thread: a tier that is down asks Redis again every retry interval; one that is up keeps the subscription's connection alive. */
+    /**
+     * On the writer thread: a tier that is down asks Redis again every retry interval; one that is up
+     * sends the invalidations a full queue made it keep, and keeps the subscription's connection
+     * alive (its read timeout is 30 s, so at least every 10 s).
+     */
     private void probe() {
         long now = System.nanoTime();
         if (now - nextProbe < 0) {
             return;
         }
-        nextProbe = now + retryNanos;
         if (down) {
+            nextProbe = now + retryNanos;
             // Pooled connections from before the outage may be dead (a restarted Redis): the probe, and the
             // calls once the tier is back, must use new ones.
             pool.clear();
@@ -396,6 +401,8 @@ public final class RedisTier implements AutoCloseable {
             }
             recovered();
         } else {
+            nextProbe = now + Math.min(retryNanos, TimeUnit.SECONDS.toNanos(10));
+            drainKept();
             JedisPubSub s = subscription;
             if (s != null && subscribed) {
                 try {
@@ -404,6 +411,36 @@ public final class RedisTier implements AutoCloseable {
                     // the subscriber thread sees the broken connection and reconnects
                 }
             }
+        }
+    }
+
+    /** Sends, while the tier is up, the invalidations kept because the queue was full. */
+    private void drainKept() {
+        List<String[]> replay;
+        boolean overflow;
+        synchronized (this) {
+            if (pendingInvalidations.isEmpty() && !pendingOverflow) {
+                return;
+            }
+            replay = new ArrayList<>(pendingInvalidations);
+            overflow = pendingOverflow;
+            pendingInvalidations.clear();
+            pendingOverflow = false;
+        }
+        try (Jedis j = pool.getResource()) {
+            if (overflow) {
+                apply(j, new String[] {"all", "", namespace});
+            } else {
+                for (String[] what : replay) {
+                    apply(j, what);
+                }
+            }
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                pendingInvalidations.addAll(0, replay);
+                pendingOverflow |= overflow;
+            }
+            failed(e);
         }
     }
 

@@ -17,8 +17,8 @@ import java.util.function.Function;
  * booleans; those the application registers ({@link ValueCodec}); and a JSON codec over the
  * application's own Jackson or Gson for concrete, non-generic types. Never Java serialization.
  *
- * <p>Every value is written behind a three-byte header of Toolwarden's and the codec's name, so
- * that bytes some other program put under the key do not decode (they count as a miss).
+ * <p>Every value is written behind a three-byte header of Toolwarden's ("TW" and a format version),
+ * so that bytes some other program put under the key do not decode (they count as a miss).
  */
 public final class ValueCodecs {
 
