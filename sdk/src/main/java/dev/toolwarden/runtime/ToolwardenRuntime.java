@@ -75,6 +75,9 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     private boolean monitorStarted;
     private volatile DatabaseWatch databases;
     private volatile MetricsPersistence persistence;
+    /** Released once the metrics thread has made (or failed to make) {@link #persistence}; not before it is asked to. */
+    private final java.util.concurrent.CountDownLatch persistenceMade = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean persistenceAsked;
     /** Writes tool metrics; created lazily by the first task, a daemon. */
     private final java.util.concurrent.ScheduledThreadPoolExecutor metricsThread = metricsThread();
     private final java.util.concurrent.atomic.LongAdder shed = new java.util.concurrent.atomic.LongAdder();
@@ -673,6 +676,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         if (!"none".equals(configuration.get(Keys.DB_URL))) {
             // Opening the database (an embedded H2 file, a server) is slow, and a database that is down makes a
             // write wait for its timeout: never on the application's threads, nor on the housekeeping thread.
+            persistenceAsked = true;
             metricsThread.execute(this::startPersistence);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
@@ -725,7 +729,12 @@ public final class ToolwardenRuntime implements RuntimeBridge {
 
     private void startPersistence() {
         try {
-            MetricsPersistence p = persistence();
+            MetricsPersistence p;
+            try {
+                p = persistence();
+            } finally {
+                persistenceMade.countDown();
+            }
             if (p == null) {
                 return;
             }
@@ -774,6 +783,15 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     @Override
     public List<ToolStatistics> allTimeStatistics() {
         MetricsPersistence p = persistence;
+        if (p == null && persistenceAsked) {
+            // Asked right at start-up: the metrics thread is making it (a pool, no connection yet).
+            try {
+                persistenceMade.await(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            p = persistence;
+        }
         if (p == null) {
             return statistics();
         }
