@@ -17,8 +17,20 @@ final class ScriptedModel {
         if (m.startsWith("what is ")) {
             return new ToolCall("calculator", m.substring("what is ".length()).replace("?", "").trim());
         }
+        if (m.startsWith("deep research on ")) {
+            return new ToolCall("deep_research", message.substring("deep research on ".length()).trim());
+        }
         if (m.startsWith("research ")) {
             return new ToolCall("research", message.substring("research ".length()).trim());
+        }
+        if (m.startsWith("open ")) {
+            return new ToolCall("fetch_page", message.substring("open ".length()).trim());
+        }
+        if (m.startsWith("summarize ")) {
+            return new ToolCall("summarize", message.substring("summarize ".length()).trim());
+        }
+        if (m.startsWith("where is order ")) {
+            return new ToolCall("order_status", m.substring("where is order ".length()).replace("?", "").trim());
         }
         if (m.startsWith("weather in ")) {
             return new ToolCall("weather", message.substring("weather in ".length()).replace("?", "").trim());
@@ -31,6 +43,10 @@ final class ScriptedModel {
             case "calculator" -> "The answer is " + toolResult + ".";
             case "weather" -> "Forecast: " + toolResult + ".";
             case "deep_research" -> "Research: " + toolResult;
+            case "fetch_page" -> toolResult.startsWith("error") ? "I could not open that page in time (" + toolResult + ")."
+                    : "The page says: " + toolResult;
+            case "summarize" -> "Summary: " + toolResult;
+            case "order_status" -> "Your " + toolResult + ".";
             default -> "Here is what I found: " + toolResult;
         };
     }

@@ -14,7 +14,10 @@ public final class ToolOrchestrator {
                 "calculator", tools::calculate,
                 "web_search", tools::search,
                 "weather", tools::forecast,
-                "deep_research", tools::research);
+                "deep_research", tools::research,
+                "fetch_page", tools::fetch,
+                "summarize", tools::summarize,
+                "order_status", tools::orderStatus);
     }
 
     /**
@@ -40,6 +43,7 @@ public final class ToolOrchestrator {
         try {
             return t.apply(argument);
         } catch (RuntimeException e) {
+            // ToolTimeoutException and ResourceExhaustedException too: the model reads what went wrong.
             return "error: " + e.getMessage();
         }
     }

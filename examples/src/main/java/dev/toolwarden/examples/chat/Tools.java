@@ -10,6 +10,13 @@ import java.util.concurrent.TimeUnit;
 /** The tools the model may call. Plain Java: the annotations are all Toolwarden needs. */
 public final class Tools {
 
+    private final OrderDatabase orders;
+
+    /** @param orders the shop's database, for the order tool */
+    public Tools(OrderDatabase orders) {
+        this.orders = orders;
+    }
+
     /**
      * A fast tool: evaluates {@code a op b}.
      *
@@ -97,6 +104,59 @@ public final class Tools {
      */
     String shallowResearch(String topic, RuntimeException why) {
         return "no time for a full report on " + topic + " (" + why.getClass().getSimpleName() + "); in short: it depends";
+    }
+
+    /**
+     * Fetches a web page. Isolated: the body runs on a Toolwarden worker, so that a site that never
+     * answers (here: a busy loop that ignores interrupts, as blocking socket code does) cannot hold
+     * the conversation past the hard limit of 200 ms; the abandoned body ends on its own later.
+     *
+     * @param url the page
+     * @return its text
+     */
+    @Tool(name = "fetch_page")
+    @Timeout(soft = "50ms", hard = "200ms", isolate = true)
+    public String fetch(String url) {
+        if (url.contains("slow")) {
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(600);
+            long spins = 0;
+            while (System.nanoTime() < until) {
+                spins++; // does not look at the interrupt flag
+            }
+            return "<html>" + url + " after " + spins + " spins</html>";
+        }
+        pause(8);
+        return "<html><title>" + url + "</title>a page about " + url + "</html>";
+    }
+
+    /**
+     * Summarises a long document: reads it into memory line by line, as a naive implementation
+     * would, allocating a few megabytes per call. The summary's allocation column shows it.
+     *
+     * @param title the document
+     * @return a summary
+     */
+    @Tool(name = "summarize")
+    public String summarize(String title) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            lines.add(title + " - paragraph " + i + " says something about " + (i % 97));
+        }
+        long words = lines.stream().mapToLong(l -> l.split(" ").length).sum();
+        return "'" + title + "': " + lines.size() + " paragraphs, " + words + " words; mostly about " + (words % 97);
+    }
+
+    /**
+     * Looks an order up in the shop's database, through the application's own HikariCP pool
+     * (four connections). Toolwarden finds the pool by itself and watches it.
+     *
+     * @param orderId the order number
+     * @return its status
+     */
+    @Tool(name = "order_status")
+    @Timeout(soft = "250ms", hard = "5s")
+    public String orderStatus(String orderId) {
+        return orders.status(orderId);
     }
 
     private static void pause(long millis) {
