@@ -426,6 +426,7 @@ public final class RecordingReader {
         long rejected;
         long fallbacks;
         long cacheHits;
+        long timed;
         long totalNanos;
         long max;
         long cpu;
@@ -440,9 +441,14 @@ public final class RecordingReader {
 
         void add(long duration, String outcome, boolean cacheHit, long cpuTime, long allocatedBytes) {
             calls++;
-            latency.record(duration);
-            totalNanos += duration;
-            max = Math.max(max, duration);
+            if (!cacheHit) {
+                // As in the statistics API: a hit is a call, but not timed (it ran nothing), so that the
+                // percentiles describe the calls that ran.
+                timed++;
+                latency.record(duration);
+                totalNanos += duration;
+                max = Math.max(max, duration);
+            }
             if ("ERROR".equals(outcome)) {
                 errors++;
             } else if ("REJECTED".equals(outcome)) {
@@ -470,8 +476,8 @@ public final class RecordingReader {
                 buckets.add(new Report.LatencyBucket(b.from(), b.to(), b.count()));
             }
             return new Report.ToolSummary(name, kind, calls, errors, soft, hard, rejected, fallbacks, cacheHits,
-                    calls == 0 ? -1 : h.percentile(0.50, max), calls == 0 ? -1 : h.percentile(0.95, max),
-                    calls == 0 ? -1 : h.percentile(0.99, max), calls == 0 ? -1 : max, calls == 0 ? -1 : totalNanos / calls,
+                    timed == 0 ? -1 : h.percentile(0.50, max), timed == 0 ? -1 : h.percentile(0.95, max),
+                    timed == 0 ? -1 : h.percentile(0.99, max), timed == 0 ? -1 : max, timed == 0 ? -1 : totalNanos / timed,
                     cpu, cpuMeasured, allocated, allocatedMeasured, List.copyOf(buckets));
         }
     }
