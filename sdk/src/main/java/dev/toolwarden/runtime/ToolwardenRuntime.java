@@ -622,8 +622,8 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     /** An alert of the monitor or of a conversation: an event, the listeners, and one log line. */
     private void alert(dev.toolwarden.Alert a) {
         alerts.raise(a);
-        if (a.resource().equals("DATABASE")) {
-            return; // MetricsPersistence logs what happened, in words
+        if (a.resource().equals("DATABASE") || a.resource().equals("CACHE_L2")) {
+            return; // MetricsPersistence and the Redis tier log what happened, in words
         }
         String value = a.resource().equals("CONVERSATION_MEMORY") ? dev.toolwarden.config.DataSize.format((long) a.value())
                 : ResourceMonitor.percent(Math.round(a.value() * 10) / 10.0);
@@ -638,7 +638,8 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             Log.warn(what + " passed its " + level + " limit of " + threshold + ": " + value
                     + ("HARD".equals(a.level()) ? (a.resource().equals("CONVERSATION_MEMORY")
                             ? "; its calls are refused until it shrinks or is cleared"
-                            : shedding ? "; tool calls are shed while it holds" : "") : ""));
+                            : shedding && (a.resource().equals("MEMORY") || a.resource().equals("CPU"))
+                                    ? "; tool calls are shed while it holds" : "") : ""));
         }
     }
 

@@ -51,6 +51,7 @@ class ChatDemoIT {
         assertTrue(out.contains("Handled 96 messages"), out);
         assertTrue(out.contains("Toolwarden summary"), out);
         assertFalse(out.contains("[toolwarden] error"), out);
+        assertFalse(out.contains("shed"), "a pool's alert sheds nothing (only memory and CPU do): " + out);
 
         // The summary's figures, per tool, as printed: name kind calls errors soft hard fallbacks hits.
         Map<String, long[]> printed = new HashMap<>();
