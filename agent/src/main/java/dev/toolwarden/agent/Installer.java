@@ -103,6 +103,12 @@ public final class Installer {
         ClassPrefilter prefilter = new ClassPrefilter(config, selector.markerAnnotations());
         instrumentation.addTransformer(new WeavingTransformer(byteBuddy, prefilter, runtime.errors(), selector::forget,
                 HIKARI_DATA_SOURCE.replace('.', '/')), true);
+        // Tells `attach` that this JVM has Toolwarden already (read from outside through the attach API).
+        System.setProperty("dev.toolwarden.agent", version());
+        if (attached) {
+            new Retransformer(instrumentation, prefilter, Installer.class.getClassLoader(),
+                    HIKARI_DATA_SOURCE.replace('.', '/')).start();
+        }
 
         if (config.get(Keys.JMX)) {
             JmxExporter.start(runtime, runtime.housekeeping(), Duration.ofSeconds(1));

@@ -43,8 +43,7 @@ public final class CommandLine {
             case "report":
                 return report(java.util.Arrays.copyOfRange(args, 1, args.length));
             case "attach":
-                System.err.println("toolwarden: 'attach' is not available in this build yet");
-                return 2;
+                return Attach.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, System.err);
             default:
                 System.err.println("toolwarden: unknown command '" + args[0] + "'; see --help");
                 return 2;
@@ -123,6 +122,9 @@ public final class CommandLine {
                 + "               per tool: calls, errors, timeouts, cache hit rate, p50/p95/p99/max, CPU,\n"
                 + "               allocations; caches, alerts, slowest calls, pools, system. Several\n"
                 + "               recordings (of several JVMs) are merged.\n"
+                + "  attach PID [key=value,...]\n"
+                + "               loads the agent into a running JVM (Java 17+) with these options;\n"
+                + "               classes already loaded are woven in the background.\n"
                 + "As an agent: java -javaagent:toolwarden-agent.jar[=key=value,...] -jar app.jar\n"
                 + "Configuration keys: see README.md (toolwarden.* system properties, TOOLWARDEN_* variables).\n";
     }

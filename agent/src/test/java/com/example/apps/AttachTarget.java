@@ -1,0 +1,69 @@
+package com.example.apps;
+
+import dev.toolwarden.annotation.Timeout;
+import dev.toolwarden.annotation.Tool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * An application started without the agent, to which the test attaches it: its tool class is
+ * loaded and called before, a call is in flight while the agent arrives, and more calls follow.
+ * Coordinates with the test through files in args[0].
+ */
+public class AttachTarget {
+
+    /** The tools: loaded before the agent. */
+    public static class Tools {
+        @Tool(name = "quick")
+        public String quick(String s) {
+            return "quick " + s;
+        }
+
+        @Tool(name = "hang")
+        @Timeout(soft = "100ms", hard = "300ms")
+        public String hang(long millis) throws InterruptedException {
+            Thread.sleep(millis);
+            return "woke after " + millis;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Paths.get(args[0]);
+        Tools tools = new Tools();
+        Out.result("before", tools.quick("before")); // the class is loaded and used
+        // A call in flight while the agent comes: it must end as it would have, unlimited (1.5 s > 300 ms).
+        String[] inFlight = new String[1];
+        Thread flying = new Thread(() -> {
+            try {
+                inFlight[0] = tools.hang(1500);
+            } catch (Throwable t) {
+                inFlight[0] = "threw " + t;
+            }
+        });
+        flying.start();
+        Files.writeString(dir.resolve("pid"), String.valueOf(ProcessHandle.current().pid()));
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!Files.exists(dir.resolve("attached"))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("never attached");
+            }
+            Thread.sleep(20);
+        }
+        Thread.sleep(1000); // the background weaving of classes loaded before
+        for (int i = 0; i < 3; i++) {
+            tools.quick("after " + i);
+        }
+        long start = System.nanoTime();
+        try {
+            Out.result("hang", tools.hang(5000));
+        } catch (RuntimeException e) {
+            Out.result("hang", e.getClass().getName());
+        }
+        Out.result("hangMillis", (System.nanoTime() - start) / 1_000_000);
+        flying.join();
+        Out.result("inFlight", inFlight[0]);
+        Out.result("calls.quick", dev.toolwarden.Toolwarden.statistics("quick").map(s -> s.calls()).orElse(-1L));
+        Out.result("calls.hang", dev.toolwarden.Toolwarden.statistics("hang").map(s -> s.calls()).orElse(-1L));
+    }
+}

@@ -1,0 +1,104 @@
+package dev.toolwarden.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.example.apps.AttachTarget;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+
+/** {@code java -jar toolwarden-agent.jar attach PID}: the agent loaded into a JVM that is already running. */
+class AttachIT {
+
+    @Test
+    void attachingWeavesClassesAlreadyLoadedLeavesCallsInFlightAloneAndIsRefusedTheSecondTime() throws Exception {
+        Path dir = Files.createTempDirectory(ChildJvm.workFile("attach").getParent(), "attach");
+        Path recording = dir.resolve("attached.jfr");
+        List<String> command = new ArrayList<>(List.of(ChildJvm.JAVA));
+        if (ChildJvm.childFeatureVersion() >= 21) {
+            // Says that loading an agent later is intended; without it JDK 21+ prints a warning (JEP 451).
+            command.add("-XX:+EnableDynamicAgentLoading");
+        }
+        command.addAll(List.of("-cp", ChildJvm.TEST_CLASSES.toString(), AttachTarget.class.getName(), dir.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().keySet().removeIf(k -> k.startsWith("TOOLWARDEN_") || k.startsWith("JAVA_TOOL_OPTIONS"));
+        Process target = pb.redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(dir.resolve("pid"))) {
+                assertTrue(target.isAlive() && System.nanoTime() < deadline, "the target started");
+                Thread.sleep(20);
+            }
+            String pid = Files.readString(dir.resolve("pid")).trim();
+
+            String[] bad = ChildJvm.cli("attach", pid, "timeout.hard=soon");
+            assertEquals("2", bad[0], "bad options are refused before attaching: " + bad[2]);
+            assertTrue(bad[2].contains("toolwarden.timeout.hard=soon"), bad[2]);
+
+            String[] first = ChildJvm.cli("attach", pid, "jfr.record=" + recording + ",db.url=none,shedding=false");
+            assertEquals("0", first[0], () -> "attach: " + first[1] + first[2]);
+            assertTrue(first[1].contains("attached to JVM " + pid), first[1]);
+
+            String[] second = ChildJvm.cli("attach", pid);
+            assertEquals("2", second[0], second[1] + second[2]);
+            assertTrue(second[2].contains("already running in JVM " + pid), second[2]);
+            assertEquals(1, second[2].lines().count(), "one line: " + second[2]);
+
+            Files.writeString(dir.resolve("attached"), "x");
+            assertTrue(target.waitFor(60, TimeUnit.SECONDS), "the target ended");
+            String out = Files.readString(dir.resolve("out"), StandardCharsets.UTF_8);
+            String err = Files.readString(dir.resolve("err"), StandardCharsets.UTF_8);
+            assertEquals(0, target.exitValue(), out + err);
+            Map<String, String> v = new HashMap<>();
+            out.lines().filter(l -> l.startsWith("RESULT ")).forEach(l -> {
+                String kv = l.substring(7);
+                v.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            });
+            assertEquals("quick before", v.get("before"), out + err);
+            assertEquals("woke after 1500", v.get("inFlight"), "the call in flight ended as it would have: " + err);
+            assertEquals("dev.toolwarden.ToolTimeoutException", v.get("hang"),
+                    "a class loaded before the agent is woven: its hard limit holds: " + err);
+            assertTrue(Long.parseLong(v.get("hangMillis")) < 2000, v.get("hangMillis"));
+            assertEquals("3", v.get("calls.quick"), "calls after the attach are counted, the one before is not");
+            assertEquals("1", v.get("calls.hang"), "the call in flight is not counted: it began unwoven");
+            assertTrue(err.contains("active (attached)"), err);
+            assertTrue(err.matches("(?s).*attached: \\d+ class\\(es\\) already loaded were examined, [1-9]\\d* woven.*"), err);
+            assertFalse(err.contains("WARNING"), "no JVM warning in the application's output: " + err);
+            assertFalse(err.contains("[toolwarden] error"), err);
+
+            List<RecordedEvent> events = RecordingFile.readAllEvents(recording);
+            assertEquals(3, events.stream().filter(e -> e.getEventType().getName().equals("toolwarden.Execution")
+                    && e.getString("name").equals("quick")).count());
+            assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("toolwarden.Timeout")
+                    && e.getString("name").equals("hang") && e.getString("level").equals("HARD")));
+        } finally {
+            target.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aProcessThatIsNotThereOrNotAPidIsOneLineAndAnError() {
+        String[] gone = ChildJvm.cli("attach", "999999999");
+        assertEquals("1", gone[0], gone[1] + gone[2]);
+        assertEquals(1, gone[2].lines().count(), gone[2]);
+        assertTrue(gone[2].startsWith("toolwarden: cannot attach to JVM 999999999"), gone[2]);
+
+        String[] word = ChildJvm.cli("attach", "my-app");
+        assertEquals("2", word[0]);
+        assertTrue(word[2].contains("'my-app' is not a process id"), word[2]);
+
+        String[] none = ChildJvm.cli("attach");
+        assertEquals("2", none[0]);
+        assertTrue(none[2].contains("usage: attach PID"), none[2]);
+    }
+}
