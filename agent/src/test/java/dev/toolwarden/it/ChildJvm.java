@@ -46,6 +46,7 @@ public final class ChildJvm {
     private String module;
     private final List<String> classpath = new ArrayList<>();
     private final List<String> jvmOptions = new ArrayList<>();
+    private final List<String> beforeAgent = new ArrayList<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final List<String> args = new ArrayList<>();
     private String agentArguments;
@@ -90,6 +91,12 @@ public final class ChildJvm {
     /** @return this, with {@code -Dkey=value} */
     public ChildJvm property(String key, String value) {
         jvmOptions.add("-D" + key + "=" + value);
+        return this;
+    }
+
+    /** @return this, with a JVM option ahead of Toolwarden's {@code -javaagent} (another agent that is to start first) */
+    public ChildJvm beforeAgent(String option) {
+        beforeAgent.add(option);
         return this;
     }
 
@@ -167,6 +174,7 @@ public final class ChildJvm {
             Files.deleteIfExists(jfr);
             List<String> command = new ArrayList<>();
             command.add(JAVA);
+            command.addAll(beforeAgent);
             if (agent) {
                 command.add("-javaagent:" + AGENT.toAbsolutePath() + (agentArguments == null ? "" : "=" + agentArguments));
             }

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The threads Toolwarden starts: daemons, so that they never keep the JVM alive, named
  * {@code toolwarden-...} so that thread dumps say whose they are, and with Toolwarden's own class
  * loader as context loader, never the creating thread's (a web application's, say, which would
- * then stay pinned in memory for as long as the thread lives).
+ * then stay pinned in memory for as long as the thread lives), and none of the creating thread's
+ * access-control context either.
  */
 public final class DaemonThreads {
 
@@ -19,13 +20,19 @@ public final class DaemonThreads {
      * @param numbered whether each thread gets a number
      * @return a factory of such threads
      */
+    @SuppressWarnings("removal")
     public static ThreadFactory named(String name, boolean numbered) {
         AtomicInteger count = new AtomicInteger();
-        return r -> {
+        // Up to JDK 23 a new thread keeps the access-control context of the code that creates it: the
+        // protection domains, and so the class loaders, of every class on the creating thread's stack.
+        // Toolwarden's threads are often created on an application thread, inside a woven method of a web
+        // application (the watchdog at the first call, pool workers on demand): created as a privileged
+        // action, a thread keeps only Toolwarden's own domain, and the web application can be unloaded.
+        return r -> java.security.AccessController.doPrivileged((java.security.PrivilegedAction<Thread>) () -> {
             Thread t = new Thread(r, numbered ? name + "-" + count.incrementAndGet() : name);
             t.setDaemon(true);
             t.setContextClassLoader(DaemonThreads.class.getClassLoader());
             return t;
-        };
+        });
     }
 }

@@ -62,9 +62,9 @@ final class Watchdog implements Runnable {
         if (started) {
             return;
         }
-        Thread t = new Thread(this, "toolwarden-watchdog");
-        t.setDaemon(true);
-        t.setContextClassLoader(Watchdog.class.getClassLoader());
+        // Started by the first woven call, on an application thread: through the factory, so that the
+        // thread holds none of that thread's context (its class loader, its callers' protection domains).
+        Thread t = DaemonThreads.named("toolwarden-watchdog", false).newThread(this);
         t.start();
         started = true;
     }

@@ -1,0 +1,62 @@
+package dev.toolwarden.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.example.apps.GuardedTools;
+import com.example.apps.Undeploy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import jdk.jfr.consumer.RecordedEvent;
+import org.junit.jupiter.api.Test;
+
+/** Toolwarden beside another agent, and in an application that drops class loaders. */
+class RobustnessIT {
+
+    private static final Path OTEL = ChildJvm.FOREIGN_LIBS.resolve("opentelemetry-javaagent-2.22.0.jar");
+
+    private static ChildJvm withOpenTelemetry(ChildJvm jvm) {
+        // No exporter: the OpenTelemetry agent instruments and records, and sends nothing anywhere.
+        return jvm.property("otel.traces.exporter", "none").property("otel.metrics.exporter", "none")
+                .property("otel.logs.exporter", "none").property("otel.javaagent.logging", "simple");
+    }
+
+    private static void bothWork(ChildResult r) {
+        assertEquals(0, r.exitCode(), r::describe);
+        assertTrue(r.stderr().contains("opentelemetry-javaagent") || r.stdout().contains("opentelemetry-javaagent"),
+                () -> "the OpenTelemetry agent started: " + r.describe());
+        assertTrue(r.stderr().contains("Toolwarden") && r.stderr().contains("active"), r::describe);
+        assertEquals(0, r.agentErrors().size(), r::describe);
+        assertEquals("returned cached weather because ToolTimeoutException interrupted=false", r.values().get("search"),
+                "the application's results are the same as without the other agent");
+        List<RecordedEvent> calls = r.executions("search");
+        assertFalse(calls.isEmpty(), () -> "Toolwarden recorded the woven calls: " + r.describe());
+        assertTrue(r.events("toolwarden.Timeout").stream().anyMatch(e -> e.getString("level").equals("HARD")),
+                "its hard limits hold");
+    }
+
+    @Test
+    void theOpenTelemetryAgentBeforeToolwardenBothWork() {
+        assertTrue(Files.exists(OTEL), "the build copies the OpenTelemetry agent to " + OTEL);
+        ChildResult r = withOpenTelemetry(ChildJvm.app(GuardedTools.class).beforeAgent("-javaagent:" + OTEL)).recording()
+                .run();
+        bothWork(r);
+    }
+
+    @Test
+    void theOpenTelemetryAgentAfterToolwardenBothWork() {
+        ChildResult r = withOpenTelemetry(ChildJvm.app(GuardedTools.class).jvmOption("-javaagent:" + OTEL)).recording()
+                .run();
+        bothWork(r);
+    }
+
+    @Test
+    void aClassLoaderTheApplicationDropsIsGarbageCollectedWithTheAgentAttached() {
+        ChildResult r = ChildJvm.app(Undeploy.class).run();
+        assertEquals("worked in c", r.values().get("answer"), r::describe);
+        assertEquals("101", r.values().get("calls"), "the web application's calls were woven and counted");
+        assertEquals("true", r.values().get("collected"), () -> "the dropped loader was collected: " + r.describe());
+    }
+}
