@@ -56,6 +56,32 @@ class SafetyIT {
         assertEquals("timeout spinner", r.values().get("spinner"), "isolation, the part that uses method handles, works");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"cache", "monitor", "jfr"})
+    void aFailingCacheMonitorOrRecordingChangesNoResultAndIsLoggedOncePerKind(String part) {
+        // What the application gets without the agent, and with a healthy agent (the cache answers).
+        ChildResult plain = ChildJvm.app(com.example.apps.FaultyParts.class).withoutAgent().args("0").run();
+        assertEquals("q #1;q #2;q #3;", plain.values().get("answers"), plain::describe);
+        ChildResult healthy = ChildJvm.app(com.example.apps.FaultyParts.class).args("0").run();
+        assertEquals("q #1;q #1;q #1;", healthy.values().get("answers"), healthy::describe);
+
+        ChildResult failing = ChildJvm.app(com.example.apps.FaultyParts.class).recording()
+                .agentArguments("debug.fail=" + part + ",monitor.interval=100ms").expectingAgentErrors().args("1500").run();
+        assertEquals(0, failing.exitCode(), failing::describe);
+        // A failing cache: each call runs its body, as without the agent. A failing monitor or recording:
+        // the cache still answers, the behaviour asked for.
+        String expected = part.equals("cache") ? plain.values().get("answers") : healthy.values().get("answers");
+        assertEquals(expected, failing.values().get("answers"), failing::describe);
+        assertEquals(plain.values().get("sum"), failing.values().get("sum"));
+        List<String> lines = failing.stderr().lines().filter(l -> l.contains("injected failure")).toList();
+        assertTrue(lines.size() >= 1 && lines.size() <= 2, () -> "a line per kind, not per failure:\n" + failing.describe());
+        if (!part.equals("monitor")) {
+            // Counted: the summary at exit says how many were kept from the application.
+            assertTrue(failing.agentWarnings().stream().anyMatch(l -> l.matches(".* ([3-9]|\\d\\d+) internal error\\(s\\) of [12] kind.*")),
+                    failing::describe);
+        }
+    }
+
     @Test
     void aClassThatCannotBeWovenIsLoadedUnchangedAndTheErrorIsReportedOncePerClass() {
         ChildResult plain = ChildJvm.app(ToolShapes.class).withoutAgent().run();

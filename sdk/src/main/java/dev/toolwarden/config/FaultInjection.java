@@ -14,13 +14,19 @@ public enum FaultInjection {
     /** Every call's accounting fails on exit. */
     EXIT,
     /** Weaving fails for every class, which is then loaded unchanged. */
-    WEAVE;
+    WEAVE,
+    /** The woven caches' look-up fails. */
+    CACHE,
+    /** Every resource sample fails. */
+    MONITOR,
+    /** Committing an event to the recording fails. */
+    JFR;
 
     static FaultInjection parse(String text) {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("is not one of none, enter, exit, weave");
+            throw new IllegalArgumentException("is not one of none, enter, exit, weave, cache, monitor, jfr");
         }
     }
 }

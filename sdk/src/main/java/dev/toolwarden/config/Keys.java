@@ -136,7 +136,7 @@ public final class Keys {
     /** {@code toolwarden.debug.fail}: injected internal failures, for tests. */
     public static final Key<FaultInjection> DEBUG_FAIL = add(new Key<>("toolwarden.debug.fail", FaultInjection.NONE,
             FaultInjection::parse, v -> v.name().toLowerCase(Locale.ROOT),
-            "none, enter, exit or weave: fail inside Toolwarden on purpose (tests only)"));
+            "none, enter, exit, weave, cache, monitor or jfr: fail inside Toolwarden on purpose (tests only)"));
 
     private Keys() {
     }

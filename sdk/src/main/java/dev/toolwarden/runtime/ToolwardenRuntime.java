@@ -299,6 +299,9 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             Object key = null;
             CompletableFuture<Completion> entry = null;
             if (m.cache != null && arguments != null) {
+                if (fault == FaultInjection.CACHE) {
+                    throw new IllegalStateException("injected failure in the cache (toolwarden.debug.fail=cache)");
+                }
                 key = MethodKey.of(m.id, arguments, m.keyParameters);
                 entry = m.cache.lookup(key);
                 if (entry != null && entry.isDone() && !entry.isCompletedExceptionally()) {
@@ -643,6 +646,21 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         }
     }
 
+    /** A sampler that always fails (toolwarden.debug.fail=monitor). */
+    private static dev.toolwarden.monitor.ResourceSampler failingSampler() {
+        return new dev.toolwarden.monitor.ResourceSampler() {
+            @Override
+            public dev.toolwarden.ResourceUsage sample() {
+                throw new IllegalStateException("injected failure in the resource sampler (toolwarden.debug.fail=monitor)");
+            }
+
+            @Override
+            public String name() {
+                return "failing";
+            }
+        };
+    }
+
     /**
      * Starts the resource monitor on the housekeeping thread, and the periodic conversation events.
      * Called by the agent once.
@@ -656,7 +674,9 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         // application's start-up path. Until then nothing is shed and resources() is empty.
         housekeeping().execute(() -> {
             try {
-                ResourceMonitor mon = new ResourceMonitor(configuration, ResourceSamplers.create(), this::alert);
+                dev.toolwarden.monitor.ResourceSampler sampler = fault == FaultInjection.MONITOR ? failingSampler()
+                        : ResourceSamplers.create();
+                ResourceMonitor mon = new ResourceMonitor(configuration, sampler, this::alert);
                 mon.start(housekeeping());
                 monitor = mon;
             } catch (Throwable t) {
@@ -1482,6 +1502,9 @@ public final class ToolwardenRuntime implements RuntimeBridge {
 
     private void commitEvent(ExecutionEvent event, WovenMethod m, long cpu, long allocated, String conversation,
             Object[] arguments, Outcome outcome, Throwable reported, boolean cacheHit, CallStack stack) {
+        if (fault == FaultInjection.JFR) {
+            throw new IllegalStateException("injected failure committing an event (toolwarden.debug.fail=jfr)");
+        }
         event.end();
         if (!event.shouldCommit()) {
             return;
