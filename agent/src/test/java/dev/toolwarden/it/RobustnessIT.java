@@ -59,4 +59,17 @@ class RobustnessIT {
         assertEquals("101", r.values().get("calls"), "the web application's calls were woven and counted");
         assertEquals("true", r.values().get("collected"), () -> "the dropped loader was collected: " + r.describe());
     }
+
+    @Test
+    void anOverrideCallingSuperOfTheSameToolIsOneLogicalCallRecordedAndLimitedOnce() {
+        ChildResult r = ChildJvm.app(com.example.apps.Overrides.class).recording().run();
+        java.util.Map<String, String> v = r.values();
+        assertEquals("hello ada, nice to see you", v.get("fast"), r::describe);
+        assertEquals("ToolTimeoutException", v.get("slow"), "the outer call's limit covers both bodies");
+        assertTrue(Long.parseLong(v.get("slowMillis")) < 550, "ended at the one limit: " + v.get("slowMillis"));
+        assertEquals("2", v.get("calls"), "two logical calls, not four");
+        assertEquals("1", v.get("timeouts"));
+        assertEquals(2, r.executions("greet").size(), "one Execution event per logical call");
+        assertEquals(1, r.events("toolwarden.Timeout").stream().filter(e -> e.getString("level").equals("HARD")).count());
+    }
 }

@@ -164,6 +164,9 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                 return null;
             }
             ExecutionContext parent = stack.current();
+            if (sameLogicalCall(parent, m)) {
+                return null;
+            }
             Object conv = conversation != null ? conversation
                     : parent != null ? parent.conversation : stack.inheritedConversation;
             String refused = refusal(m, conv);
@@ -181,6 +184,16 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             errors.record("accounting on entry", t);
             return null;
         }
+    }
+
+    /**
+     * Whether a call is part of the call it is nested in: another woven method of the same tool (an
+     * override calling {@code super}, both marked), called directly from it. Such a call is recorded,
+     * limited and cached once, as the outer one. Recursion (the same method) is not folded.
+     */
+    private static boolean sameLogicalCall(ExecutionContext parent, WovenMethod m) {
+        return parent != null && parent.method != m && parent.method != null
+                && parent.method.descriptor.name().equals(m.descriptor.name());
     }
 
     /** Pushes a context for a call of {@code m} and reads the clocks; the call is not armed yet. */
@@ -293,7 +306,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                 stack.bodyOf = -1;
                 return null;
             }
-            if (stack.busy || stack.isFull()) {
+            if (stack.busy || stack.isFull() || sameLogicalCall(stack.current(), m)) {
                 return null;
             }
             Object key = null;
