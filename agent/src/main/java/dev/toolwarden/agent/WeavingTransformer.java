@@ -43,7 +43,9 @@ final class WeavingTransformer implements ClassFileTransformer {
             return byteBuddy.transform(module, loader, className, classBeingRedefined, protectionDomain,
                     classfileBuffer);
         } catch (Throwable t) {
-            errors.record("weaving " + className, t);
+            if (TransformationListener.missingType(t) == null) { // else the listener has said why, once
+                errors.record("weaving " + className, t);
+            }
             return null;
         } finally {
             afterClass.run();

@@ -72,4 +72,24 @@ class RobustnessIT {
         assertEquals(2, r.executions("greet").size(), "one Execution event per logical call");
         assertEquals(1, r.events("toolwarden.Timeout").stream().filter(e -> e.getString("level").equals("HARD")).count());
     }
+
+    @Test
+    void everyPublicMethodOfALargeLibraryWovenByPatternChangesNothingOfItsWork() {
+        java.nio.file.Path h2 = ChildJvm.jarOf(org.h2.Driver.class);
+        ChildResult plain = ChildJvm.app(com.example.apps.BroadH2.class).classpath(h2).withoutAgent().run();
+        assertEquals(0, plain.exitCode(), plain::describe);
+        ChildResult woven = ChildJvm.app(com.example.apps.BroadH2.class).classpath(h2).agentArguments("methods=org.h2.**#*")
+                .run();
+        assertEquals(0, woven.exitCode(), woven::describe);
+        assertEquals(plain.values().get("aggregates"), woven.values().get("aggregates"), woven::describe);
+        assertEquals(plain.values().get("count"), woven.values().get("count"));
+        assertTrue(Integer.parseInt(woven.values().get("wovenTools")) > 200,
+                () -> "H2's public methods were woven and called: " + woven.values().get("wovenTools"));
+        assertFalse(woven.stderr().contains("VerifyError"), woven::describe);
+        assertEquals(0, woven.agentErrors().size(), woven::describe);
+        // H2's geometry class names JTS types, an optional dependency not on the class path: that class
+        // cannot be woven (weaving needs its methods' types), and the agent says so once, as a warning.
+        assertEquals(1, woven.agentWarnings().stream().filter(l -> l.contains("cannot weave org.h2.value.ValueGeometry")
+                && l.contains("org.locationtech.jts.geom.Geometry")).count(), woven::describe);
+    }
 }

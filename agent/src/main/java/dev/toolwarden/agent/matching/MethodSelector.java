@@ -172,13 +172,15 @@ public final class MethodSelector {
         if (policy.cacheCategory() != null) {
             policy = withCacheKey(policy, method, where);
         }
-        TypeDescription.Generic value = valueType(method, asynchronous);
+        // The value type matters only to a cached method (its codec for the shared tier), and is looked at
+        // only then: resolving a return type reads its class file, which an optional dependency may lack.
+        TypeDescription.Generic value = policy.cacheCategory() == null ? null : valueType(method, asynchronous);
+        boolean exact = value != null && exact(value);
         if (policy.cacheCategory() != null) {
-            sharedTierCheck(policy.cacheCategory(), where, value);
+            sharedTierCheck(policy.cacheCategory(), where, value, exact);
         }
         return new Selection(new MethodDescriptor(name, kind, where, policy, asynchronous,
-                value == null ? null : value.asErasure().getName(), value != null && exact(value)), conversation,
-                fallbackMethod);
+                value == null ? null : value.asErasure().getName(), exact), conversation, fallbackMethod);
     }
 
     /**
@@ -214,9 +216,12 @@ public final class MethodSelector {
      * Toolwarden's. Other subtypes are timed as synchronous calls.
      */
     static boolean isAsynchronous(MethodDescription method) {
-        String returned = method.getReturnType().asErasure().getName();
-        return returned.equals("java.util.concurrent.CompletionStage")
-                || returned.equals("java.util.concurrent.CompletableFuture");
+        // From the descriptor: resolving the return type would read its class file, which an optional
+        // dependency that is absent does not have (H2's geometry methods without JTS, say).
+        String descriptor = method.getDescriptor();
+        String returned = descriptor.substring(descriptor.indexOf(')') + 1);
+        return returned.equals("Ljava/util/concurrent/CompletionStage;")
+                || returned.equals("Ljava/util/concurrent/CompletableFuture;");
     }
 
     /**
@@ -225,13 +230,13 @@ public final class MethodSelector {
      * later still makes them shared; a concrete class is checked at the first call (JSON needs the
      * application's Jackson or Gson).
      */
-    private void sharedTierCheck(String category, String where, TypeDescription.Generic value) {
+    private void sharedTierCheck(String category, String where, TypeDescription.Generic value, boolean exact) {
         dev.toolwarden.config.CacheCategorySettings c = configuration.cacheCategories().get(category);
         if (c == null || !c.l2() || configuration.get(Keys.REDIS_URL).isEmpty()) {
             return;
         }
         String name = value == null ? null : value.asErasure().getName();
-        if (name != null && (dev.toolwarden.cache.l2.ValueCodecs.builtIn(name) || exact(value))) {
+        if (name != null && (dev.toolwarden.cache.l2.ValueCodecs.builtIn(name) || exact)) {
             return;
         }
         Log.warnOnce("l2-codec:" + where, "results of " + where + (name == null ? "" : " (" + value.getTypeName() + ")")
@@ -253,14 +258,21 @@ public final class MethodSelector {
         return null;
     }
 
-    /** Whether values of a type can be rebuilt from JSON: a concrete class, not generic. */
+    /**
+     * Whether values of a type can be rebuilt from JSON: a concrete class, not generic. A type whose
+     * class file cannot be read (an optional dependency that is absent) is not.
+     */
     static boolean exact(TypeDescription.Generic type) {
-        if (type.getSort() != TypeDefinition.Sort.NON_GENERIC) {
+        try {
+            if (type.getSort() != TypeDefinition.Sort.NON_GENERIC) {
+                return false;
+            }
+            TypeDescription erasure = type.asErasure();
+            return !erasure.isInterface() && !erasure.isAbstract() && !erasure.isArray() && !erasure.isPrimitive()
+                    && erasure.getTypeVariables().isEmpty();
+        } catch (RuntimeException | LinkageError e) {
             return false;
         }
-        TypeDescription erasure = type.asErasure();
-        return !erasure.isInterface() && !erasure.isAbstract() && !erasure.isArray() && !erasure.isPrimitive()
-                && erasure.getTypeVariables().isEmpty();
     }
 
     /** {@code SimpleClass.method}: the default tool name. */
@@ -273,6 +285,20 @@ public final class MethodSelector {
         return simple + "." + method.getName();
     }
 
+    /**
+     * A type's simple name, from its name alone when its class file cannot be read (a parameter of a
+     * type from an optional dependency that is absent, such as H2's geometry types without JTS).
+     */
+    static String simpleName(TypeDescription t) {
+        try {
+            return t.getSimpleName();
+        } catch (RuntimeException | LinkageError e) {
+            String name = t.getName();
+            String simple = name.substring(name.lastIndexOf('.') + 1);
+            return simple.substring(simple.lastIndexOf('$') + 1);
+        }
+    }
+
     /** {@code com.acme.Calc#add(int, String)}: how messages and events name a method. */
     static String describe(TypeDescription type, MethodDescription method) {
         StringBuilder sb = new StringBuilder(type.getName()).append('#').append(method.getName()).append('(');
@@ -281,7 +307,7 @@ public final class MethodSelector {
             if (i > 0) {
                 sb.append(", ");
             }
-            sb.append(params.get(i).getSimpleName());
+            sb.append(simpleName(params.get(i)));
         }
         return sb.append(')').toString();
     }
