@@ -42,7 +42,9 @@ public class AttachTarget {
             }
         });
         flying.start();
-        Files.writeString(dir.resolve("pid"), String.valueOf(ProcessHandle.current().pid()));
+        // Written aside and moved into place, so that the test never reads a file that is still empty.
+        Files.writeString(dir.resolve("pid.tmp"), String.valueOf(ProcessHandle.current().pid()));
+        Files.move(dir.resolve("pid.tmp"), dir.resolve("pid"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!Files.exists(dir.resolve("attached"))) {
             if (System.nanoTime() > deadline) {

@@ -92,4 +92,26 @@ class RobustnessIT {
         assertEquals(1, woven.agentWarnings().stream().filter(l -> l.contains("cannot weave org.h2.value.ValueGeometry")
                 && l.contains("org.locationtech.jts.geom.Geometry")).count(), woven::describe);
     }
+
+    @Test
+    void anApplicationWithItsOwnOshiJnaAndHikariCpKeepsUsingThemWhileTheAgentUsesItsOwn() {
+        java.nio.file.Path libs = ChildJvm.FOREIGN_LIBS;
+        ChildResult r = ChildJvm.app(com.example.apps.OwnLibraries.class)
+                .classpath(libs.resolve("oshi-core-6.4.0.jar"), libs.resolve("jna-5.12.1.jar"),
+                        libs.resolve("jna-platform-5.12.1.jar"), libs.resolve("slf4j-api-2.0.5.jar"),
+                        libs.resolve("HikariCP-5.1.0.jar"), ChildJvm.jarOf(org.h2.Driver.class))
+                .run();
+        java.util.Map<String, String> v = r.values();
+        assertEquals(0, r.exitCode(), r::describe);
+        assertTrue(v.get("oshiJar").endsWith("oshi-core-6.4.0.jar"), v.get("oshiJar"));
+        assertTrue(v.get("jnaJar").endsWith("jna-5.12.1.jar"), v.get("jnaJar"));
+        assertTrue(v.get("hikariJar").endsWith("HikariCP-5.1.0.jar"), v.get("hikariJar"));
+        assertTrue(Long.parseLong(v.get("memoryTotal")) > 0, "the application's OSHI works, with its own JNA");
+        assertEquals("42", v.get("query"), "its HikariCP 5 pool works");
+        assertEquals("worked here", v.get("tool"));
+        assertEquals("true", v.get("agentSamples"), () -> "the agent's own OSHI samples too: " + r.describe());
+        assertTrue(v.get("pools").contains("own-pool"), "the agent found the application's HikariCP 5 pool: " + v.get("pools"));
+        assertEquals(0, r.agentErrors().size(), r::describe);
+        assertFalse(r.stderr().contains("UnsatisfiedLinkError"), r::describe);
+    }
 }
