@@ -143,19 +143,7 @@ public final class MetricsStore {
      * @throws SQLException when the database cannot be written (nothing is written then)
      */
     public void write(Collection<StoredMetrics> rows) throws SQLException {
-        rows = fitting(rows);
-        if (rows.isEmpty()) {
-            return;
-        }
-        try {
-            writeOnce(rows);
-        } catch (SQLException e) {
-            if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
-                throw e;
-            }
-            // Another writer inserted one of the rows between our UPDATE and INSERT: now the UPDATE finds it.
-            writeOnce(rows);
-        }
+        upsert(fitting(rows), REPLACE, false);
     }
 
     private List<StoredMetrics> fitting(Collection<StoredMetrics> rows) throws SQLException {
@@ -176,35 +164,6 @@ public final class MetricsStore {
         return fitting;
     }
 
-    private void writeOnce(Collection<StoredMetrics> rows) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (PreparedStatement update = c.prepareStatement("UPDATE toolwarden_tool_metrics SET kind = ?, calls = ?, "
-                    + "errors = ?, timeouts = ?, rejected = ?, fallbacks = ?, cache_hits = ?, total_nanos = ?, "
-                    + "max_nanos = ?, p50_nanos = ?, p95_nanos = ?, p99_nanos = ?, cpu_nanos = ?, cpu_calls = ?, "
-                    + "allocated_bytes = ?, allocation_calls = ?, updated_at = ? WHERE application = ? AND tool = ?");
-                    PreparedStatement insert = c.prepareStatement("INSERT INTO toolwarden_tool_metrics (" + COLUMNS
-                            + ", application, tool) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                update.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-                insert.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-                for (StoredMetrics m : rows) {
-                    bind(update, m);
-                    if (update.executeUpdate() == 0) {
-                        bind(insert, m);
-                        insert.executeUpdate();
-                    }
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
-        }
-    }
-
     /**
      * Adds a run's new calls to the stored rows, in one transaction: every count and sum is
      * incremented by the database ({@code calls = calls + ?}), so instances of one application that
@@ -215,19 +174,41 @@ public final class MetricsStore {
      * @throws SQLException when the database cannot be written (nothing is written then)
      */
     public void add(Collection<StoredMetrics> deltas) throws SQLException {
-        List<StoredMetrics> rows = fitting(deltas);
+        upsert(fitting(deltas), INCREMENT, true);
+    }
+
+    /** Replaces a row's figures with the given ones. */
+    private static final String REPLACE = "UPDATE toolwarden_tool_metrics SET kind = ?, calls = ?, errors = ?, "
+            + "timeouts = ?, rejected = ?, fallbacks = ?, cache_hits = ?, total_nanos = ?, max_nanos = ?, p50_nanos = ?, "
+            + "p95_nanos = ?, p99_nanos = ?, cpu_nanos = ?, cpu_calls = ?, allocated_bytes = ?, allocation_calls = ?, "
+            + "updated_at = ? WHERE application = ? AND tool = ?";
+
+    /** Adds the given figures to a row's: sums incremented, the larger maximum, percentiles when given. */
+    private static final String INCREMENT = "UPDATE toolwarden_tool_metrics SET kind = ?, "
+            + "calls = calls + ?, errors = errors + ?, timeouts = timeouts + ?, rejected = rejected + ?, "
+            + "fallbacks = fallbacks + ?, cache_hits = cache_hits + ?, total_nanos = total_nanos + ?, "
+            + "max_nanos = GREATEST(max_nanos, ?), p50_nanos = COALESCE(?, p50_nanos), "
+            + "p95_nanos = COALESCE(?, p95_nanos), p99_nanos = COALESCE(?, p99_nanos), "
+            + "cpu_nanos = cpu_nanos + ?, cpu_calls = cpu_calls + ?, allocated_bytes = allocated_bytes + ?, "
+            + "allocation_calls = allocation_calls + ?, updated_at = ? WHERE application = ? AND tool = ?";
+
+    /**
+     * Updates each row, or inserts it when there is none, in one transaction; tried again (up to
+     * three times in all) when the database rolled it back for a reason a retry resolves.
+     */
+    private void upsert(List<StoredMetrics> rows, String update, boolean increments) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
-        // Every instance locks the rows in the same order, so that two writers never deadlock.
+        // Every writer locks the rows in the same order, so that two writers never deadlock.
         rows.sort(java.util.Comparator.comparing(StoredMetrics::tool));
         for (int attempt = 1;; attempt++) {
             try {
-                addOnce(rows);
+                upsertOnce(rows, update, increments);
                 return;
             } catch (SQLException e) {
                 String state = e.getSQLState() == null ? "" : e.getSQLState();
-                // 23xxx: another instance inserted one of the rows between our UPDATE and INSERT (now the
+                // 23xxx: another writer inserted one of the rows between our UPDATE and INSERT (now the
                 // UPDATE finds it); 40xxx: a deadlock or serialization failure the database rolled back.
                 if (attempt >= 3 || !(state.startsWith("23") || state.startsWith("40"))) {
                     throw e;
@@ -236,24 +217,18 @@ public final class MetricsStore {
         }
     }
 
-    private void addOnce(Collection<StoredMetrics> rows) throws SQLException {
+    private void upsertOnce(Collection<StoredMetrics> rows, String updateSql, boolean increments) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
-            try (PreparedStatement update = c.prepareStatement("UPDATE toolwarden_tool_metrics SET kind = ?, "
-                    + "calls = calls + ?, errors = errors + ?, timeouts = timeouts + ?, rejected = rejected + ?, "
-                    + "fallbacks = fallbacks + ?, cache_hits = cache_hits + ?, total_nanos = total_nanos + ?, "
-                    + "max_nanos = GREATEST(max_nanos, ?), p50_nanos = COALESCE(?, p50_nanos), "
-                    + "p95_nanos = COALESCE(?, p95_nanos), p99_nanos = COALESCE(?, p99_nanos), "
-                    + "cpu_nanos = cpu_nanos + ?, cpu_calls = cpu_calls + ?, allocated_bytes = allocated_bytes + ?, "
-                    + "allocation_calls = allocation_calls + ?, updated_at = ? WHERE application = ? AND tool = ?");
+            try (PreparedStatement update = c.prepareStatement(updateSql);
                     PreparedStatement insert = c.prepareStatement("INSERT INTO toolwarden_tool_metrics (" + COLUMNS
                             + ", application, tool) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 update.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
                 insert.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
                 for (StoredMetrics m : rows) {
                     bind(update, m);
-                    if (m.calls() - m.cacheHits() - m.rejected() <= 0) {
+                    if (increments && m.calls() - m.cacheHits() - m.rejected() <= 0) {
                         // no call ran (hits and refusals are not timed) since the last write: the stored percentiles stay
                         update.setNull(10, java.sql.Types.BIGINT);
                         update.setNull(11, java.sql.Types.BIGINT);

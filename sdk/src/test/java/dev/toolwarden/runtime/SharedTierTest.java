@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,8 +54,27 @@ class SharedTierTest {
         return bodyValue;
     }
 
-    private static void settle() throws InterruptedException {
-        Thread.sleep(300); // writes to Redis are in the background
+    /**
+     * Waits until one of the application's keys in Redis holds {@code value}, and returns all its
+     * keys then. Writes go through one background thread in order, so once a later write is there,
+     * every earlier one (or its absence) is final.
+     */
+    private static java.util.Set<String> awaitValue(String app, String value) throws InterruptedException {
+        byte[] expected = ("TW\u0001" + value).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (redis.clients.jedis.Jedis admin = new redis.clients.jedis.Jedis("127.0.0.1", 6379)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (true) {
+                java.util.Set<String> keys = admin.keys("toolwarden:" + app + ":*");
+                keys.removeIf(k -> k.endsWith(":computing"));
+                for (String k : keys) {
+                    if (java.util.Arrays.equals(expected, admin.get(k.getBytes(java.nio.charset.StandardCharsets.UTF_8)))) {
+                        return keys;
+                    }
+                }
+                assertTrue(System.nanoTime() < deadline, () -> "no value '" + value + "' in Redis within 5 s: " + keys);
+                Thread.sleep(5);
+            }
+        }
     }
 
     @Test
@@ -65,7 +85,7 @@ class SharedTierTest {
         int ida = register(a, "lookup", false);
         int idb = register(b, "lookup", false);
         assertEquals("computed by a", call(a, ida, "k", "computed by a"));
-        settle();
+        assertEquals(1, awaitValue(app, "computed by a").size(), "a's value reached Redis");
         assertEquals("computed by a", call(b, idb, "k", "computed by b"), "b's body did not run");
         assertEquals(1, stats(b).l2Hits());
     }
@@ -81,7 +101,9 @@ class SharedTierTest {
         assertInstanceOf(ExecutionContext.class, loading, "a miss everywhere: a's body runs");
         a.invalidateCache("lookup", new Object[] {"k"}); // the data behind the answer changed meanwhile
         a.exitGuarded(loading, "stale", null, null, null, null);
-        settle();
+        // A later value of a's, written after the stale one would have been: once it is there, the other is not.
+        assertEquals("later", call(a, ida, "marker", "later"));
+        assertEquals(1, awaitValue(app, "later").size(), "only the later value is in Redis");
         assertEquals("fresh", call(b, idb, "k", "fresh"), "b computes it: the stale value never reached Redis");
         assertEquals(0, stats(b).l2Hits());
     }
