@@ -13,16 +13,11 @@ import dev.toolwarden.runtime.ToolwardenRuntime;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Properties;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.matcher.ElementMatchers;
 
 /**
  * Starts the agent inside the isolated class loader: reads the configuration, installs the runtime
@@ -81,33 +76,16 @@ public final class Installer {
         MethodSelector selector = new MethodSelector(config);
         AdviceBindings bindings = new AdviceBindings(selector, runtime);
         TransformationListener listener = new TransformationListener(runtime.errors());
-        ClassFileTransformer byteBuddy = agentBuilder()
-                // Advice only: no new fields or methods, so the result is also valid for retransformation.
-                .disableClassFormatChanges()
-                .with(AgentBuilder.PoolStrategy.Default.FAST)
-                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
-                .with(new AgentBuilder.LocationStrategy.Compound(AgentBuilder.LocationStrategy.ForClassLoader.WEAK,
-                        new AgentBuilder.LocationStrategy.Simple(apiClassFiles())))
-                .with(listener)
-                // No read edge to add for named modules: the JVM makes every transformed class's module
-                // read the unnamed module of the bootstrap loader, where Dispatch is (ModulesIT).
-                .ignore(ElementMatchers.none())
-                .type(selector::weavesAny)
-                .transform((builder, type, loader, module, domain) -> builder.visit(bindings.visitor(type)))
-                // The application's HikariCP pools, handed to the runtime as they are built.
-                .type(ElementMatchers.named(HIKARI_DATA_SOURCE))
-                .transform((builder, type, loader, module, domain) -> builder.visit(
-                        net.bytebuddy.asm.Advice.to(dev.toolwarden.agent.advice.PoolAdvice.class)
-                                .on(ElementMatchers.isConstructor())))
-                .makeRaw();
+        Weaver weaver = new Weaver(selector, bindings, apiClassFiles(), listener);
         ClassPrefilter prefilter = new ClassPrefilter(config, selector.markerAnnotations());
-        instrumentation.addTransformer(new WeavingTransformer(byteBuddy, prefilter, runtime.errors(), selector::forget,
-                HIKARI_DATA_SOURCE.replace('.', '/')), true);
+        String hikari = Weaver.HIKARI_DATA_SOURCE.replace('.', '/');
+        instrumentation.addTransformer(new WeavingTransformer(weaver, prefilter, runtime.errors(), selector::forget,
+                hikari), true);
+        warmUp(weaver, selector);
         // Tells `attach` that this JVM has Toolwarden already (read from outside through the attach API).
         System.setProperty("dev.toolwarden.agent", version());
         if (attached) {
-            new Retransformer(instrumentation, prefilter, Installer.class.getClassLoader(),
-                    HIKARI_DATA_SOURCE.replace('.', '/')).start();
+            new Retransformer(instrumentation, prefilter, Installer.class.getClassLoader(), hikari).start();
         }
 
         if (config.get(Keys.JMX)) {
@@ -128,31 +106,22 @@ public final class Installer {
         }, "toolwarden-shutdown"));
     }
 
-    /** The class of the application's HikariCP pools, whose constructors the agent weaves. */
-    private static final String HIKARI_DATA_SOURCE = "com.zaxxer.hikari.HikariDataSource";
-
     /**
-     * Byte Buddy's agent builder, created without touching {@code sun.misc.Unsafe}: its default
-     * initialization strategy prepares class injection, which Toolwarden never uses (advice only), and
-     * on JDK 24 and later that preparation makes the JVM print a deprecation warning into the
-     * application's output. Byte Buddy skips it when {@code net.bytebuddy.safe} is set while its
-     * injectors initialise; the agent's copy of Byte Buddy is its own, so the setting is restored at
-     * once and the application's Byte Buddy, if it has one, never sees it.
+     * Prepares the weaver on a thread of its own while the JVM goes on starting the application:
+     * loading Byte Buddy and parsing the advice take most of the agent's start-up, and until the
+     * first class with a tool is loaded nothing needs them. A class that needs them sooner prepares
+     * what it needs itself (the two share the work).
      */
-    private static AgentBuilder agentBuilder() {
-        String property = "net.bytebuddy.safe";
-        String previous = System.getProperty(property);
-        System.setProperty(property, "true");
-        try {
-            return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                    .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE);
-        } finally {
-            if (previous == null) {
-                System.clearProperty(property);
-            } else {
-                System.setProperty(property, previous);
+    private static void warmUp(Weaver weaver, MethodSelector selector) {
+        dev.toolwarden.runtime.DaemonThreads.named("toolwarden-warmup", false).newThread(() -> {
+            try {
+                weaver.warmUp();
+            } catch (Throwable t) {
+                Log.debug("warming up the weaver failed (" + t + "); the first woven class prepares it");
+            } finally {
+                selector.forget();
             }
-        }
+        }).start();
     }
 
     /**

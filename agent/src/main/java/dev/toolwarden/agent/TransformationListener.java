@@ -3,13 +3,9 @@ package dev.toolwarden.agent;
 import dev.toolwarden.log.InternalErrors;
 import dev.toolwarden.log.Log;
 import java.util.concurrent.atomic.LongAdder;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.utility.JavaModule;
 
 /** Counts woven classes and reports every transformation error: never silent, each logged once. */
-final class TransformationListener extends AgentBuilder.Listener.Adapter {
+final class TransformationListener {
 
     private final InternalErrors errors;
     private final LongAdder woven = new LongAdder();
@@ -22,25 +18,30 @@ final class TransformationListener extends AgentBuilder.Listener.Adapter {
         return woven.sum();
     }
 
-    @Override
-    public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
-            DynamicType dynamicType) {
+    /**
+     * @param typeName a class just woven
+     * @param loader its loader
+     */
+    void woven(String typeName, ClassLoader loader) {
         woven.increment();
         if (Log.isDebug()) {
             // The loader's class, not its toString: that is application code.
-            Log.debug("woven " + type.getName() + (loader == null ? "" : " (loader " + loader.getClass().getName()
+            Log.debug("woven " + typeName + (loader == null ? "" : " (loader " + loader.getClass().getName()
                     + "@" + Integer.toHexString(System.identityHashCode(loader)) + ")"));
         }
     }
 
-    @Override
-    public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
+    /**
+     * @param typeName a class that could not be woven; it is loaded unchanged
+     * @param error why
+     */
+    void failed(String typeName, Throwable error) {
         // The class is loaded unchanged; the application goes on without Toolwarden for it.
         String missing = missingType(error);
         if (missing != null) {
             // Not Toolwarden's failure: a method of the class names a type its loader cannot find (an optional
             // dependency that is absent). The JVM runs such a class; weaving it needs the type. Said once.
-            dev.toolwarden.log.Log.warnOnce("missing-type:" + typeName, "cannot weave " + typeName + ": it refers to "
+            Log.warnOnce("missing-type:" + typeName, "cannot weave " + typeName + ": it refers to "
                     + missing + ", which its class loader cannot find (an optional dependency?); it runs unwoven");
             return;
         }

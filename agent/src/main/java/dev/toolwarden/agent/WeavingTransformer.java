@@ -4,6 +4,8 @@ import dev.toolwarden.agent.matching.ClassPrefilter;
 import dev.toolwarden.log.InternalErrors;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The transformer the JVM calls for every class: the cheap {@link ClassPrefilter} first, Byte
@@ -12,18 +14,20 @@ import java.security.ProtectionDomain;
  */
 final class WeavingTransformer implements ClassFileTransformer {
 
-    private final ClassFileTransformer byteBuddy;
+    private final Weaver weaver;
+    /** Threads weaving a class now: a class that one of them loads meanwhile is left alone. */
+    private final Set<Thread> weaving = ConcurrentHashMap.newKeySet();
     private final ClassPrefilter prefilter;
     private final ClassLoader agentLoader;
     private final InternalErrors errors;
     private final Runnable afterClass;
     private final String alwaysWoven;
 
-    WeavingTransformer(ClassFileTransformer byteBuddy, ClassPrefilter prefilter, InternalErrors errors,
+    WeavingTransformer(Weaver weaver, ClassPrefilter prefilter, InternalErrors errors,
             Runnable afterClass, String alwaysWoven) {
         this.afterClass = afterClass;
         this.alwaysWoven = alwaysWoven;
-        this.byteBuddy = byteBuddy;
+        this.weaver = weaver;
         this.prefilter = prefilter;
         this.agentLoader = WeavingTransformer.class.getClassLoader();
         this.errors = errors;
@@ -36,19 +40,26 @@ final class WeavingTransformer implements ClassFileTransformer {
         if (loader == null || loader == agentLoader) {
             return null;
         }
+        Thread current = Thread.currentThread();
+        boolean entered = false;
         try {
             if (!alwaysWoven.equals(className) && !prefilter.mayWeave(className, classfileBuffer)) {
                 return null;
             }
-            return byteBuddy.transform(module, loader, className, classBeingRedefined, protectionDomain,
-                    classfileBuffer);
-        } catch (Throwable t) {
-            if (TransformationListener.missingType(t) == null) { // else the listener has said why, once
-                errors.record("weaving " + className, t);
+            // Weaving loads no application class; a class loaded on this thread while it weaves is left as it is.
+            entered = weaving.add(current);
+            if (!entered) {
+                return null;
             }
+            return weaver.weave(loader, className, classfileBuffer);
+        } catch (Throwable t) {
+            errors.record("weaving " + className, t);
             return null;
         } finally {
-            afterClass.run();
+            if (entered) {
+                weaving.remove(current);
+                afterClass.run();
+            }
         }
     }
 }

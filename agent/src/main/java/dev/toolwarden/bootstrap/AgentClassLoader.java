@@ -38,15 +38,49 @@ final class AgentClassLoader extends ClassLoader {
                 null);
     }
 
+    /**
+     * The agent's own classes are defined here without asking the parents first: they are not
+     * there (the bootstrap path holds only the API, and no {@code .classdata}), and asking costs a
+     * search of the bootstrap path and a {@code ClassNotFoundException} per class, some thousand at
+     * start-up. Everything else goes to the parent.
+     */
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        JarEntry entry = jar.getJarEntry(entryName(name));
+        if (entry == null) {
+            return super.loadClass(name, resolve);
+        }
+        synchronized (getClassLoadingLock(name)) {
+            Class<?> c = findLoadedClass(name);
+            if (c == null) {
+                c = define(name, entry);
+            }
+            if (resolve) {
+                resolveClass(c);
+            }
+            return c;
+        }
+    }
+
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
-        JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + ".classdata");
+        JarEntry entry = jar.getJarEntry(entryName(name));
         if (entry == null) {
             throw new ClassNotFoundException(name);
         }
+        return define(name, entry);
+    }
+
+    private static String entryName(String className) {
+        return PREFIX + className.replace('.', '/') + ".classdata";
+    }
+
+    private Class<?> define(String name, JarEntry entry) throws ClassNotFoundException {
         byte[] bytes;
         try (InputStream in = jar.getInputStream(entry)) {
-            bytes = in.readAllBytes();
+            long size = entry.getSize();
+            // The size is in the jar's directory: one array of the right length, filled by one read loop.
+            bytes = size >= 0 && size < Integer.MAX_VALUE ? in.readNBytes((int) size) : in.readAllBytes();
         } catch (IOException e) {
             throw new ClassNotFoundException(name, e);
         }
@@ -66,7 +100,7 @@ final class AgentClassLoader extends ClassLoader {
 
     @Override
     protected URL findResource(String name) {
-        String entryName = entryName(name);
+        String entryName = resourceEntryName(name);
         if (jar.getJarEntry(entryName) == null) {
             return null;
         }
@@ -83,7 +117,7 @@ final class AgentClassLoader extends ClassLoader {
         return url == null ? Collections.emptyEnumeration() : Collections.enumeration(Collections.singletonList(url));
     }
 
-    private static String entryName(String resource) {
+    private static String resourceEntryName(String resource) {
         String r = resource.startsWith("/") ? resource.substring(1) : resource;
         if (r.endsWith(".class")) {
             r = r.substring(0, r.length() - ".class".length()) + ".classdata";

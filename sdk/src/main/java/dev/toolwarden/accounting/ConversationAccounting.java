@@ -20,7 +20,10 @@ public final class ConversationAccounting {
     /** The default bound on conversations tracked at once. */
     static final long MAX_CONVERSATIONS = 100_000;
 
-    private final Cache<String, Totals> conversations;
+    /** Made at the first conversation: an application without conversations never loads Caffeine for it. */
+    private volatile Cache<String, Totals> conversations;
+    private final Duration idle;
+    private final long max;
     private final long softBytes;
     private final long hardBytes;
     private final java.util.function.Consumer<dev.toolwarden.Alert> alerts;
@@ -45,7 +48,38 @@ public final class ConversationAccounting {
         this.softBytes = softBytes;
         this.hardBytes = hardBytes;
         this.alerts = alerts;
-        this.conversations = Caffeine.newBuilder()
+        this.idle = idle;
+        this.max = max;
+    }
+
+    private Cache<String, Totals> conversations() {
+        Cache<String, Totals> c = conversations;
+        if (c == null) {
+            synchronized (this) {
+                c = conversations;
+                if (c == null) {
+                    c = newCache();
+                    conversations = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    /** @return the conversations tracked now; empty before the first */
+    private java.util.Collection<Totals> tracked() {
+        Cache<String, Totals> c = conversations;
+        return c == null ? java.util.List.of() : c.asMap().values();
+    }
+
+    /** @return a conversation's totals, or {@code null}, without counting as activity */
+    private Totals quietly(String conversationId) {
+        Cache<String, Totals> c = conversations;
+        return c == null ? null : c.policy().getIfPresentQuietly(conversationId);
+    }
+
+    private Cache<String, Totals> newCache() {
+        return Caffeine.newBuilder()
                 .expireAfterAccess(idle)
                 .maximumSize(max)
                 // Maintenance runs on the calling threads, never on the application's common pool.
@@ -65,9 +99,10 @@ public final class ConversationAccounting {
     }
 
     private Totals totals(String conversationId) {
-        Totals t = conversations.getIfPresent(conversationId);
+        Cache<String, Totals> c = conversations();
+        Totals t = c.getIfPresent(conversationId);
         if (t == null) {
-            t = conversations.get(conversationId, id -> new Totals(id, softBytes, hardBytes));
+            t = c.get(conversationId, id -> new Totals(id, softBytes, hardBytes));
         }
         return t;
     }
@@ -104,7 +139,7 @@ public final class ConversationAccounting {
         synchronized (t.limit) {
             t.limit.update(bytes, java.time.Instant.now(), alerts);
             // Only while the conversation is still tracked: one dropped meanwhile must not stay refused.
-            if (t.limit.hard() && conversations.asMap().get(t.id) == t) {
+            if (t.limit.hard() && conversations().asMap().get(t.id) == t) {
                 overHard.add(t.id);
             } else {
                 overHard.remove(t.id);
@@ -126,11 +161,11 @@ public final class ConversationAccounting {
      * @param conversationId the conversation
      */
     public void clear(String conversationId) {
-        Totals t = conversations.policy().getIfPresentQuietly(conversationId);
+        Totals t = quietly(conversationId);
         if (t != null) {
             setMemory(conversationId, 0);
+            conversations().invalidate(conversationId);
         }
-        conversations.invalidate(conversationId);
         overHard.remove(conversationId);
     }
 
@@ -138,7 +173,7 @@ public final class ConversationAccounting {
     public java.util.List<dev.toolwarden.Alert> activeAlerts() {
         java.util.List<dev.toolwarden.Alert> out = new java.util.ArrayList<>();
         java.time.Instant now = java.time.Instant.now();
-        for (Totals t : conversations.asMap().values()) {
+        for (Totals t : tracked()) {
             if (t.limit.soft() || t.limit.hard()) {
                 out.addAll(t.limit.active(now));
             }
@@ -151,7 +186,7 @@ public final class ConversationAccounting {
      * @return the conversations holding the most memory, largest first, as {id, bytes}
      */
     public java.util.List<java.util.Map.Entry<String, Long>> largest(int max) {
-        return conversations.asMap().values().stream().filter(t -> t.memory.get() > 0)
+        return tracked().stream().filter(t -> t.memory.get() > 0)
                 .sorted((a, b) -> Long.compare(b.memory.get(), a.memory.get())).limit(max)
                 .map(t -> java.util.Map.entry(t.id, t.memory.get())).toList();
     }
@@ -163,7 +198,10 @@ public final class ConversationAccounting {
 
     /** Runs pending expiry now (and lets the removal listener see idle conversations go). */
     public void cleanUp() {
-        conversations.cleanUp();
+        Cache<String, Totals> c = conversations;
+        if (c != null) {
+            c.cleanUp();
+        }
     }
 
     /**
@@ -196,7 +234,7 @@ public final class ConversationAccounting {
      */
     public ConversationStatistics snapshot(String conversationId) {
         // Reading statistics is not activity: it must not keep an idle conversation alive.
-        Totals t = conversations.policy().getIfPresentQuietly(conversationId);
+        Totals t = quietly(conversationId);
         if (t == null) {
             return null;
         }
@@ -207,7 +245,8 @@ public final class ConversationAccounting {
 
     /** @return conversations currently tracked */
     public long size() {
-        return conversations.estimatedSize();
+        Cache<String, Totals> c = conversations;
+        return c == null ? 0 : c.estimatedSize();
     }
 
     private static final class Totals {

@@ -34,7 +34,6 @@ public final class ResourceMonitor {
 
     /** Consecutive samples over a CPU level before it counts as crossed (alert, and shedding at the hard level). */
     public static final int CPU_HOLD_SAMPLES = 3;
-    private static final SystemResourcesEvent PROBE = new SystemResourcesEvent();
 
     private final ResourceSampler sampler;
     private final Consumer<Alert> alerts;
@@ -116,7 +115,7 @@ public final class ResourceMonitor {
         memory.update(u.memoryPercent(), now, alerts);
         cpu.update(u.systemCpu(), now, alerts);
         shedding = memory.hard() || cpu.hard();
-        if (PROBE.isEnabled()) {
+        if (dev.toolwarden.events.Jfr.systemResources()) {
             SystemResourcesEvent e = new SystemResourcesEvent();
             e.systemCpu = Double.isNaN(u.systemCpu()) ? Double.NaN : u.systemCpu() / 100;
             e.processCpu = Double.isNaN(u.processCpu()) ? Double.NaN : u.processCpu() / 100;

@@ -48,8 +48,8 @@ final class Alerts {
     }
 
     void raise(Alert alert) {
-        ResourceAlertEvent e = new ResourceAlertEvent();
-        if (e.isEnabled()) {
+        if (dev.toolwarden.events.Jfr.resourceAlert()) {
+            ResourceAlertEvent e = new ResourceAlertEvent();
             e.resource = alert.resource();
             e.level = alert.level();
             e.value = alert.value();

@@ -24,7 +24,6 @@ import java.util.function.Consumer;
  */
 final class DatabaseWatch {
 
-    private static final ConnectionPoolEvent PROBE = new ConnectionPoolEvent();
 
     private final List<Probe> probes = new CopyOnWriteArrayList<>();
     private final double soft;
@@ -113,7 +112,7 @@ final class DatabaseWatch {
                     continue;
                 }
                 p.limit.update(s.utilisationPercent(), now, alerts);
-                if (PROBE.isEnabled()) {
+                if (dev.toolwarden.events.Jfr.connectionPool()) {
                     ConnectionPoolEvent e = new ConnectionPoolEvent();
                     e.pool = s.pool();
                     e.active = s.active();

@@ -25,6 +25,7 @@ import dev.toolwarden.config.FaultInjection;
 import dev.toolwarden.config.Keys;
 import dev.toolwarden.events.ArgumentText;
 import dev.toolwarden.events.ExecutionEvent;
+import dev.toolwarden.events.Jfr;
 import dev.toolwarden.events.TimeoutEvent;
 import dev.toolwarden.log.Log;
 import dev.toolwarden.monitor.ResourceMonitor;
@@ -52,9 +53,6 @@ import java.util.concurrent.ConcurrentMap;
 public final class ToolwardenRuntime implements RuntimeBridge {
 
     private static final long UNKNOWN = ThreadResources.UNKNOWN;
-    // Asked on every call whether the Execution event is enabled: an uninstrumented event class (no
-    // recording running) answers false without allocating anything.
-    private static final ExecutionEvent PROBE = new ExecutionEvent();
     private static final ThreadLocal<CallStack> STACKS = ThreadLocal.withInitial(() -> {
         CallStack stack = new CallStack();
         Watchdog.INSTANCE.register(stack);
@@ -205,7 +203,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         // already includes them (the parent, or an ancestor when a nested call switched conversations).
         boolean counts = conv != null && !conv.equals(parentConversation) && !stack.hasConversation(conv);
         ExecutionEvent event = null;
-        if (PROBE.isEnabled()) {
+        if (Jfr.execution()) {
             event = new ExecutionEvent();
             event.begin();
         }
@@ -414,7 +412,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
      */
     private Completion hit(WovenMethod m, Completion cached) {
         m.aggregate.recordHit();
-        if (PROBE.isEnabled()) {
+        if (Jfr.execution()) {
             try {
                 ExecutionEvent event = new ExecutionEvent();
                 event.begin();
@@ -627,7 +625,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             shed.increment();
         }
         m.aggregate.record(0, UNKNOWN, UNKNOWN, Outcome.REJECTED);
-        if (PROBE.isEnabled()) {
+        if (Jfr.execution()) {
             ExecutionEvent event = new ExecutionEvent();
             event.begin();
             commitEvent(event, m, UNKNOWN, UNKNOWN, conv, null, Outcome.REJECTED, e, false, null);
@@ -683,9 +681,11 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             return;
         }
         monitorStarted = true;
-        // OSHI takes a good part of a second to set itself up: on the housekeeping thread, not on the
-        // application's start-up path. Until then nothing is shed and resources() is empty.
-        housekeeping().execute(() -> {
+        long period = Math.max(100, configuration.get(Keys.MONITOR_INTERVAL).toMillis());
+        // OSHI takes a good part of a second of CPU to set itself up: on the housekeeping thread, and one
+        // interval after start, so that it does not compete with the application's own start-up for the
+        // CPU. Until then nothing is shed and resources() is empty.
+        housekeeping().schedule(() -> {
             try {
                 dev.toolwarden.monitor.ResourceSampler sampler = fault == FaultInjection.MONITOR ? failingSampler()
                         : ResourceSamplers.create();
@@ -695,8 +695,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             } catch (Throwable t) {
                 Log.warn("the resource monitor cannot start (" + t + "); nothing is sampled or shed");
             }
-        });
-        long period = Math.max(100, configuration.get(Keys.MONITOR_INTERVAL).toMillis());
+        }, period, java.util.concurrent.TimeUnit.MILLISECONDS);
         housekeeping().scheduleWithFixedDelay(this::conversationHousekeeping, period, period,
                 java.util.concurrent.TimeUnit.MILLISECONDS);
         DatabaseWatch watch = databaseWatch();
@@ -894,7 +893,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     private void conversationHousekeeping() {
         try {
             conversations.cleanUp();
-            if (MEMORY_PROBE.isEnabled()) {
+            if (Jfr.conversationMemory()) {
                 for (java.util.Map.Entry<String, Long> c : conversations.largest(100)) {
                     dev.toolwarden.events.ConversationMemoryEvent e = new dev.toolwarden.events.ConversationMemoryEvent();
                     e.conversationId = c.getKey();
@@ -1361,7 +1360,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     private void cacheHousekeeping(PerformanceCache caches) {
         try {
             caches.cleanUp();
-            if (CACHE_PROBE.isEnabled()) {
+            if (Jfr.cacheStatistics()) {
                 for (CacheStatistics s : caches.statistics()) {
                     dev.toolwarden.events.CacheStatisticsEvent e = new dev.toolwarden.events.CacheStatisticsEvent();
                     e.category = s.category();
@@ -1646,23 +1645,18 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         alerts.remove(listener);
     }
 
-    private static final TimeoutEvent TIMEOUT_PROBE = new TimeoutEvent();
-    private static final dev.toolwarden.events.ConversationMemoryEvent MEMORY_PROBE =
-            new dev.toolwarden.events.ConversationMemoryEvent();
-    private static final dev.toolwarden.events.CacheStatisticsEvent CACHE_PROBE =
-            new dev.toolwarden.events.CacheStatisticsEvent();
 
     /** @return whether a limit passed now needs the stack: a recording takes the event, or the tool's first log line */
     boolean wantsStack(String level, WovenMethod m) {
-        return TIMEOUT_PROBE.isEnabled() || !m.limitLogged(level);
+        return Jfr.timeout() || !m.limitLogged(level);
     }
 
     /** Called by the watchdog, on its thread, when a running call passes its soft or hard limit. */
     void limitPassed(WovenMethod m, String level, Thread thread, long limit, long elapsed, StackTraceElement[] trace) {
         try {
             String name = m.descriptor.name();
-            TimeoutEvent e = new TimeoutEvent();
-            if (e.isEnabled()) {
+            if (Jfr.timeout()) {
+                TimeoutEvent e = new TimeoutEvent();
                 e.name = name;
                 e.level = level;
                 e.limit = limit;

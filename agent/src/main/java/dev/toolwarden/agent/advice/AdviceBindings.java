@@ -31,8 +31,9 @@ public final class AdviceBindings {
 
     private final MethodSelector selector;
     private final ToolwardenRuntime runtime;
-    private final Advice advice;
-    private final Advice guarded;
+    /** Made at the first method that needs it: parsing an advice class is most of the weaver's start-up. */
+    private volatile Advice advice;
+    private volatile Advice guarded;
 
     /**
      * @param selector decides what each method is
@@ -41,20 +42,46 @@ public final class AdviceBindings {
     public AdviceBindings(MethodSelector selector, ToolwardenRuntime runtime) {
         this.selector = selector;
         this.runtime = runtime;
-        // Built once: reading and parsing the advice class is the expensive part, and the bindings
-        // resolve per woven method anyway.
-        Class<?> adviceClass = runtime.recordsArguments() ? ExecutionAdvice.WithArguments.class : ExecutionAdvice.class;
-        this.advice = Advice.withCustomMapping()
-                .bind(new IdFactory())
-                .bind(new ConversationFactory())
-                .to(adviceClass);
-        this.guarded = Advice.withCustomMapping()
-                .bind(new IdFactory())
-                .bind(new ConversationFactory())
-                .bind(constant(GuardFlags.class, (type, method, s) -> IntegerConstant.forValue(flags(method, s))))
-                .bind(constant(BodyHandle.class, this::bodyHandle))
-                .bind(constant(FallbackHandle.class, this::fallbackHandle))
-                .to(GuardedAdvice.class);
+    }
+
+    private Advice advice() {
+        Advice a = advice;
+        if (a == null) {
+            synchronized (this) {
+                a = advice;
+                if (a == null) {
+                    Class<?> adviceClass = runtime.recordsArguments() ? ExecutionAdvice.WithArguments.class
+                            : ExecutionAdvice.class;
+                    // Built once: the bindings resolve per woven method anyway.
+                    a = Advice.withCustomMapping()
+                            .bind(new IdFactory())
+                            .bind(new ConversationFactory())
+                            .to(adviceClass);
+                    advice = a;
+                }
+            }
+        }
+        return a;
+    }
+
+    private Advice guarded() {
+        Advice a = guarded;
+        if (a == null) {
+            synchronized (this) {
+                a = guarded;
+                if (a == null) {
+                    a = Advice.withCustomMapping()
+                            .bind(new IdFactory())
+                            .bind(new ConversationFactory())
+                            .bind(constant(GuardFlags.class, (type, method, s) -> IntegerConstant.forValue(flags(method, s))))
+                            .bind(constant(BodyHandle.class, this::bodyHandle))
+                            .bind(constant(FallbackHandle.class, this::fallbackHandle))
+                            .to(GuardedAdvice.class);
+                    guarded = a;
+                }
+            }
+        }
+        return a;
     }
 
     /**
@@ -64,8 +91,25 @@ public final class AdviceBindings {
      */
     public AsmVisitorWrapper visitor(TypeDescription type) {
         return new AsmVisitorWrapper.ForDeclaredMethods()
-                .method(m -> selector.isCandidate(type, m) && !isGuarded(type, m), advice)
-                .method(m -> selector.isCandidate(type, m) && isGuarded(type, m), guarded);
+                .method(m -> selector.isCandidate(type, m) && !isGuarded(type, m),
+                        (t, m, v, context, pool, writerFlags, readerFlags) ->
+                                advice().wrap(t, m, v, context, pool, writerFlags, readerFlags))
+                .method(m -> selector.isCandidate(type, m) && isGuarded(type, m),
+                        (t, m, v, context, pool, writerFlags, readerFlags) ->
+                                guarded().wrap(t, m, v, context, pool, writerFlags, readerFlags));
+    }
+
+    /**
+     * Both advices applied to every method of a type, whatever the selector says: for warming up the
+     * weaver, off the application's threads. No method is selected, so nothing is registered and
+     * the advice binds no id.
+     *
+     * @return what weaves every method of a type with both advices
+     */
+    public AsmVisitorWrapper warmUpVisitor() {
+        return new AsmVisitorWrapper.ForDeclaredMethods()
+                .method(m -> !m.isConstructor() && m.getName().startsWith("plain"), advice())
+                .method(m -> !m.isConstructor() && m.getName().startsWith("guarded"), guarded());
     }
 
     private boolean isGuarded(TypeDescription type, MethodDescription method) {

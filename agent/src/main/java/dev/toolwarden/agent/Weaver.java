@@ -1,0 +1,135 @@
+package dev.toolwarden.agent;
+
+import dev.toolwarden.agent.advice.AdviceBindings;
+import dev.toolwarden.agent.advice.PoolAdvice;
+import dev.toolwarden.agent.matching.MethodSelector;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.TypeResolutionStrategy;
+import net.bytebuddy.dynamic.VisibilityBridgeStrategy;
+import net.bytebuddy.dynamic.scaffold.InstrumentedType;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.matcher.LatentMatcher;
+import net.bytebuddy.pool.TypePool;
+
+/**
+ * Weaves one class that passed the prefilter: describes it from its class file (no class is
+ * loaded to decide), asks the {@link MethodSelector}, and rewrites the methods it selects with
+ * advice only, so that the result is also valid for retransformation (no new fields or methods,
+ * no type initializer added).
+ *
+ * <p>This is what Byte Buddy's {@code AgentBuilder} does with {@code disableClassFormatChanges()},
+ * a pool-only description and one type pool per class, written out without the builder: its
+ * construction generates a transformer class and prepares class injection, which cost about a
+ * third of the agent's start-up and which Toolwarden never uses. No read edge is added for named
+ * modules: the JVM makes every transformed class's module read the unnamed module of the bootstrap
+ * loader, where {@code Dispatch} is ({@code ModulesIT}).
+ */
+final class Weaver {
+
+    /** The class of the application's HikariCP pools, whose constructors are woven. */
+    static final String HIKARI_DATA_SOURCE = "com.zaxxer.hikari.HikariDataSource";
+
+    /** Made at the first class woven (or by the warm-up): creating it loads much of Byte Buddy. */
+    private volatile ByteBuddy byteBuddy;
+    private final MethodSelector selector;
+    private final AdviceBindings bindings;
+    private final ClassFileLocator api;
+    private final TransformationListener listener;
+    private volatile AsmVisitorWrapper poolAdvice;
+
+    /**
+     * @param selector decides what each method is
+     * @param bindings the advice for selected methods
+     * @param api finds Toolwarden's annotation and API class files, for loaders that cannot
+     * @param listener counts woven classes and reports failures
+     */
+    Weaver(MethodSelector selector, AdviceBindings bindings, ClassFileLocator api, TransformationListener listener) {
+        this.selector = selector;
+        this.bindings = bindings;
+        this.api = api;
+        this.listener = listener;
+    }
+
+    private ByteBuddy byteBuddy() {
+        ByteBuddy b = byteBuddy;
+        if (b == null) {
+            b = new ByteBuddy()
+                    .with(TypeValidation.DISABLED)
+                    // Advice only: no accessor methods, no type initializer, no bridges added.
+                    .with(Implementation.Context.Disabled.Factory.INSTANCE)
+                    .with(InstrumentedType.Factory.Default.FROZEN)
+                    .with(VisibilityBridgeStrategy.Default.NEVER);
+            byteBuddy = b; // two threads may both make one: they are equal and immutable
+        }
+        return b;
+    }
+
+    /**
+     * @param loader the class's loader, not the bootstrap loader
+     * @param internalName its name with slashes
+     * @param classFile its class file
+     * @return the woven class file, or {@code null} to leave the class as it is
+     */
+    byte[] weave(ClassLoader loader, String internalName, byte[] classFile) {
+        String name = internalName.replace('/', '.');
+        try {
+            ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile),
+                    ClassFileLocator.ForClassLoader.of(loader), api);
+            TypePool pool = new TypePool.Default.WithLazyResolution(TypePool.CacheProvider.Simple.withObjectType(),
+                    locator, TypePool.Default.ReaderMode.FAST);
+            TypeDescription type = pool.describe(name).resolve();
+            AsmVisitorWrapper visitor;
+            if (HIKARI_DATA_SOURCE.equals(name)) {
+                visitor = poolAdvice();
+            } else if (selector.weavesAny(type)) {
+                visitor = bindings.visitor(type);
+            } else {
+                return null;
+            }
+            byte[] woven = byteBuddy().redefine(type, locator)
+                    .ignoreAlso(LatentMatcher.ForSelfDeclaredMethod.NOT_DECLARED)
+                    .visit(visitor)
+                    .make(TypeResolutionStrategy.Disabled.INSTANCE, pool)
+                    .getBytes();
+            listener.woven(name, loader);
+            return woven;
+        } catch (Throwable t) {
+            listener.failed(name, t);
+            return null;
+        }
+    }
+
+    /**
+     * Weaves {@link WarmUpSample} with both advices and discards the result: the first class of the
+     * application to be woven then finds Byte Buddy's classes loaded and its advice parsed. Called
+     * on a background thread at start-up; a failure costs nothing but the warm-up.
+     */
+    void warmUp() {
+        String name = WarmUpSample.class.getName();
+        ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(WarmUpSample.class.getClassLoader());
+        TypePool pool = new TypePool.Default.WithLazyResolution(TypePool.CacheProvider.Simple.withObjectType(),
+                locator, TypePool.Default.ReaderMode.FAST);
+        TypeDescription type = pool.describe(name).resolve();
+        byteBuddy().redefine(type, locator)
+                .ignoreAlso(LatentMatcher.ForSelfDeclaredMethod.NOT_DECLARED)
+                .visit(bindings.warmUpVisitor())
+                .make(TypeResolutionStrategy.Disabled.INSTANCE, pool)
+                .getBytes();
+    }
+
+    /** The application's HikariCP pools, handed to the runtime as they are built. */
+    private AsmVisitorWrapper poolAdvice() {
+        AsmVisitorWrapper a = poolAdvice;
+        if (a == null) {
+            a = Advice.to(PoolAdvice.class).on(ElementMatchers.isConstructor());
+            poolAdvice = a;
+        }
+        return a;
+    }
+}
