@@ -11,6 +11,7 @@ import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.TypeResolutionStrategy;
 import net.bytebuddy.dynamic.VisibilityBridgeStrategy;
 import net.bytebuddy.dynamic.scaffold.InstrumentedType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.matcher.ElementMatchers;
@@ -64,7 +65,10 @@ final class Weaver {
                     // Advice only: no accessor methods, no type initializer, no bridges added.
                     .with(Implementation.Context.Disabled.Factory.INSTANCE)
                     .with(InstrumentedType.Factory.Default.FROZEN)
-                    .with(VisibilityBridgeStrategy.Default.NEVER);
+                    .with(VisibilityBridgeStrategy.Default.NEVER)
+                    // Only visitors on declared methods: no method is added or overridden, so the graph of the
+                    // type's inherited methods is never used, and its super types need not be described.
+                    .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
             byteBuddy = b; // two threads may both make one: they are equal and immutable
         }
         return b;

@@ -14,25 +14,28 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * JVM start-up with and without the agent: each case is a fresh JVM, timed from launch to a line
- * that marks the application as started (or to its exit). The cases run in turn, one round after
- * another, so that the machine's drift spreads over all of them; the median of the rounds is
- * reported, with the time the agent adds to the same application without it.
+ * JVM start-up with and without the agent: each case is a fresh JVM, timed from launch to the line
+ * that shows the application has started, and (for those that end by themselves) to its exit. The
+ * cases run in turn, one round after another, so that the machine's drift spreads over all of them;
+ * the median of the rounds is reported, with the time the agent adds to the same application
+ * without it.
  *
- * <p>The applications: {@code Hello} (prints a line and calls one tool, then exits), the chat demo
- * (until its first answer; its own database and pool included), and {@code ManyClasses}, which loads
- * 10,000 generated classes, 100 of them with a tool (until it exits). Not a JMH benchmark: JMH
- * measures code inside one JVM, this measures JVMs.
+ * <p>The applications: {@code Hello} (calls one tool and prints its answer, then exits), the chat
+ * demo (until its first answer, its own database and pool and the agent's stored ranking included),
+ * and {@code ManyClasses}, which loads and uses 10,000 generated classes, 100 of them with a tool,
+ * prints a line and exits. Not a JMH benchmark: JMH measures code inside one JVM, this measures JVMs.
  *
  * <p>Run from the repository root after {@code mvn package -DskipTests}:
  * {@code java -cp benchmarks/target/benchmarks.jar dev.toolwarden.benchmarks.StartupTime [rounds]}
- * (9 rounds by default; the JVM is the one running this, or {@code -Djava=/path/to/java}).
+ * (9 rounds by default; the JVM is the one running this, or {@code -Djava=/path/to/java}; the agent
+ * jar is {@code agent/target/toolwarden-agent.jar}, or {@code -Dagent=/path/to/another.jar} to compare
+ * two builds).
  */
 public final class StartupTime {
 
     private static final String JAVA = System.getProperty("java",
             Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    private static final Path AGENT = Path.of("agent/target/toolwarden-agent.jar");
+    private static final Path AGENT = Path.of(System.getProperty("agent", "agent/target/toolwarden-agent.jar"));
     private static final Path APPS = Path.of("agent/target/test-classes");
     private static final Path DEMO = Path.of("examples/target/toolwarden-examples.jar");
     private static final Path WORK = Path.of("benchmarks/target/startup");
@@ -42,7 +45,7 @@ public final class StartupTime {
     }
 
     /** One way of starting one application. */
-    private record Case(String app, String variant, List<String> command, String marker) {
+    private record Case(String app, String variant, List<String> command, String marker, boolean exits) {
     }
 
     /**
@@ -59,88 +62,116 @@ public final class StartupTime {
         Path home = Files.createDirectories(WORK.resolve("home")).toAbsolutePath();
         if (!Files.exists(CLASSES)) {
             run(List.of(JAVA, "-cp", APPS.toString(), "com.example.apps.ManyClasses", "generate", CLASSES.toString(),
-                    "10000", "100"), null);
+                    "10000", "100"), null, true);
         }
         String agent = "-javaagent:" + AGENT;
         // The agent's default metrics database is an H2 file under the user's home: a fresh one here.
         String userHome = "-Duser.home=" + home;
         String manyPath = APPS + java.io.File.pathSeparator + CLASSES;
+        List<String> hello = List.of("-cp", APPS.toString(), "com.example.apps.Hello", "plain");
+        List<String> demo = List.of("-jar", DEMO.toString(), "1");
+        List<String> many = List.of("-cp", manyPath, "com.example.apps.ManyClasses", "run", "10000");
         List<Case> cases = List.of(
-                new Case("Hello", "without the agent", List.of("-cp", APPS.toString(), "com.example.apps.Hello"), null),
-                new Case("Hello", "agent, toolwarden.enabled=false", List.of(agent + "=enabled=false", "-cp",
-                        APPS.toString(), "com.example.apps.Hello"), null),
-                new Case("Hello", "agent, no metrics database", List.of(agent + "=db.url=none", "-cp", APPS.toString(),
-                        "com.example.apps.Hello"), null),
-                new Case("Hello", "agent, defaults (H2 metrics file)", List.of(agent, userHome, "-cp", APPS.toString(),
-                        "com.example.apps.Hello"), null),
-                new Case("demo", "without the agent", List.of(userHome, "-jar", DEMO.toString(), "1"), "assistant>"),
-                new Case("demo", "agent, defaults (H2 metrics file)", List.of(agent, userHome, "-jar", DEMO.toString(),
-                        "1"), "assistant>"),
-                new Case("10,000 classes", "without the agent", List.of("-cp", manyPath,
-                        "com.example.apps.ManyClasses", "run", "10000"), null),
-                new Case("10,000 classes", "agent, defaults (H2 metrics file)", List.of(agent, userHome, "-cp",
-                        manyPath, "com.example.apps.ManyClasses", "run", "10000"), null));
-        Map<Case, long[]> times = new LinkedHashMap<>();
-        cases.forEach(c -> times.put(c, new long[rounds]));
-        // One untimed round first: the file cache, the JIT's code cache directories, the H2 file's creation.
+                new Case("Hello", "without the agent", hello, "RESULT hello=", true),
+                new Case("Hello", "agent, toolwarden.enabled=false", with(agent + "=enabled=false", hello),
+                        "RESULT hello=", true),
+                new Case("Hello", "agent, no metrics database", with(agent + "=db.url=none", hello), "RESULT hello=",
+                        true),
+                new Case("Hello", "agent, defaults (H2 metrics file)", with(agent, userHome, hello), "RESULT hello=",
+                        true),
+                new Case("demo", "without the agent", with(userHome, demo), "assistant>", false),
+                new Case("demo", "agent, defaults (H2 metrics file)", with(agent, userHome, demo), "assistant>", false),
+                new Case("10,000 classes", "without the agent", many, "RESULT loaded=", true),
+                new Case("10,000 classes", "agent, defaults (H2 metrics file)", with(agent, userHome, many),
+                        "RESULT loaded=", true));
+        Map<Case, long[][]> times = new LinkedHashMap<>();
+        cases.forEach(c -> times.put(c, new long[2][rounds]));
+        // One untimed round first: the file cache, the H2 file's creation.
         for (Case c : cases) {
             time(c);
         }
         for (int r = 0; r < rounds; r++) {
             for (Case c : cases) {
-                times.get(c)[r] = time(c);
+                long[] t = time(c);
+                times.get(c)[0][r] = t[0];
+                times.get(c)[1][r] = t[1];
             }
             System.err.println("round " + (r + 1) + " of " + rounds + " done");
         }
-        System.out.printf("JVM start-up, %s, %d rounds, median (min-max) in ms%n", System.getProperty("java.version"),
-                rounds);
-        Map<String, Long> baseline = new LinkedHashMap<>();
+        System.out.printf("JVM start-up, Java %s, %d rounds, median (min-max) in ms: to the application's start-up "
+                + "line, and to its exit%n", System.getProperty("java.version"), rounds);
+        Map<String, long[]> baseline = new LinkedHashMap<>();
         for (Case c : cases) {
-            long[] t = times.get(c).clone();
-            Arrays.sort(t);
-            long median = t[t.length / 2];
+            long[] started = sorted(times.get(c)[0]);
+            long[] exited = sorted(times.get(c)[1]);
+            long[] median = {started[rounds / 2], exited[rounds / 2]};
             String added = "";
             if (c.variant().startsWith("without")) {
                 baseline.put(c.app(), median);
             } else {
-                long base = baseline.get(c.app());
-                added = String.format("  +%d ms (+%.0f %%)", median - base, 100.0 * (median - base) / base);
+                long[] base = baseline.get(c.app());
+                added = String.format("  +%d ms (+%.0f %%)", median[0] - base[0], 100.0 * (median[0] - base[0]) / base[0]);
+                if (c.exits()) {
+                    added += String.format("; exit +%d ms", median[1] - base[1]);
+                }
             }
-            System.out.printf("%-15s %-36s %6d (%d-%d)%s%n", c.app(), c.variant(), median, t[0], t[t.length - 1],
-                    added);
+            System.out.printf("%-15s %-36s %6d (%d-%d)%s%s%n", c.app(), c.variant(), median[0], started[0],
+                    started[rounds - 1], c.exits() ? String.format(", exit %d", median[1]) : "", added);
         }
     }
 
-    /** @return milliseconds from launch to the case's marker line, or to its exit */
-    private static long time(Case c) throws IOException, InterruptedException {
+    private static long[] sorted(long[] values) {
+        long[] t = values.clone();
+        Arrays.sort(t);
+        return t;
+    }
+
+    private static List<String> with(Object... parts) {
+        List<String> out = new ArrayList<>();
+        for (Object p : parts) {
+            if (p instanceof List<?> list) {
+                list.forEach(o -> out.add((String) o));
+            } else {
+                out.add((String) p);
+            }
+        }
+        return out;
+    }
+
+    /** @return milliseconds from launch to the case's start-up line, and to its exit (or 0) */
+    private static long[] time(Case c) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(JAVA);
         command.addAll(c.command());
-        return run(command, c.marker());
+        return run(command, c.marker(), c.exits());
     }
 
-    private static long run(List<String> command, String marker) throws IOException, InterruptedException {
+    private static long[] run(List<String> command, String marker, boolean toExit)
+            throws IOException, InterruptedException {
         long start = System.nanoTime();
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         StringBuilder output = new StringBuilder();
+        long started = -1;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 output.append(line).append('\n');
-                if (marker != null && line.contains(marker)) {
-                    long elapsed = System.nanoTime() - start;
-                    p.destroy();
-                    p.waitFor(10, TimeUnit.SECONDS);
-                    return TimeUnit.NANOSECONDS.toMillis(elapsed);
+                if (started < 0 && marker != null && line.contains(marker)) {
+                    started = System.nanoTime() - start;
+                    if (!toExit) {
+                        p.destroy();
+                        p.waitFor(10, TimeUnit.SECONDS);
+                        return new long[] {TimeUnit.NANOSECONDS.toMillis(started), 0};
+                    }
                 }
             }
         }
         int status = p.waitFor();
-        long elapsed = System.nanoTime() - start;
-        if (status != 0 || marker != null || output.indexOf("[toolwarden] error") >= 0) {
+        long exited = System.nanoTime() - start;
+        if (status != 0 || (marker != null && started < 0) || output.indexOf("[toolwarden] error") >= 0) {
             throw new IllegalStateException("failed (status " + status + (marker == null ? "" : ", no line with '"
                     + marker + "'") + "): " + String.join(" ", command) + "\n" + output);
         }
-        return TimeUnit.NANOSECONDS.toMillis(elapsed);
+        return new long[] {TimeUnit.NANOSECONDS.toMillis(started), TimeUnit.NANOSECONDS.toMillis(exited)};
     }
 }

@@ -76,6 +76,8 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     /** Released once the metrics thread has made (or failed to make) {@link #persistence}; not before it is asked to. */
     private final java.util.concurrent.CountDownLatch persistenceMade = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean persistenceAsked;
+    private final java.util.concurrent.atomic.AtomicBoolean persistenceStarted =
+            new java.util.concurrent.atomic.AtomicBoolean();
     /** Writes tool metrics; created lazily by the first task, a daemon. */
     private final java.util.concurrent.ScheduledThreadPoolExecutor metricsThread = metricsThread();
     private final java.util.concurrent.atomic.LongAdder shed = new java.util.concurrent.atomic.LongAdder();
@@ -709,11 +711,17 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         if (!"none".equals(configuration.get(Keys.DB_URL))) {
             // Opening the database (an embedded H2 file, a server) is slow, and a database that is down makes a
             // write wait for its timeout: never on the application's threads, nor on the housekeeping thread.
+            // Nor during the application's start-up: opening H2 costs a few hundred ms of CPU, which on a small
+            // machine the start-up would wait for. It opens at the first write, one flush interval after start,
+            // or when the stored metrics are read, or at exit, whichever comes first.
             persistenceAsked = true;
-            metricsThread.execute(this::startPersistence);
+            metricsThread.schedule(this::startPersistenceSoon, configuration.get(Keys.DB_FLUSH).toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
-                    // The last write runs on the metrics thread, and the exit waits for it at most 5 s.
+                    // The last write runs on the metrics thread, and the exit waits for it at most 5 s. It opens
+                    // the database if nothing has yet.
+                    persistenceStarted.set(true);
                     metricsThread.submit(() -> {
                         MetricsPersistence p = persistence();
                         if (p != null) {
@@ -758,6 +766,13 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         e.setKeepAliveTime(60, java.util.concurrent.TimeUnit.SECONDS);
         e.allowCoreThreadTimeOut(false);
         return e;
+    }
+
+    /** Opens the metrics database on the metrics thread, once. */
+    private void startPersistenceSoon() {
+        if (persistenceAsked && persistenceStarted.compareAndSet(false, true)) {
+            metricsThread.execute(this::startPersistence);
+        }
     }
 
     private void startPersistence() {
@@ -817,7 +832,8 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     public List<ToolStatistics> allTimeStatistics() {
         MetricsPersistence p = persistence;
         if (p == null && persistenceAsked) {
-            // Asked right at start-up: the metrics thread is making it (a pool, no connection yet).
+            // Asked before the first write: the metrics thread makes it now (a pool, no connection yet).
+            startPersistenceSoon();
             try {
                 persistenceMade.await(5, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException e) {
