@@ -60,7 +60,10 @@ final class Retransformer implements Runnable {
                 + (System.nanoTime() - start) / 1_000_000 + " ms");
     }
 
-    /** The loaded classes that may have methods to weave: those the prefilter keeps, read from their class files. */
+    /**
+     * The loaded classes that may have methods to weave, and the application's class loaders that
+     * declare {@code loadClass}: those the prefilter keeps, read from their class files.
+     */
     List<Class<?>> candidates() {
         List<Class<?>> out = new ArrayList<>();
         for (Class<?> c : instrumentation.getAllLoadedClasses()) {
@@ -77,7 +80,8 @@ final class Retransformer implements Runnable {
             }
             byte[] bytes = classFile(loader, internal);
             // Without its class file (a generated class), the transformer decides on the bytes the JVM gives it.
-            if (bytes == null || prefilter.mayWeave(internal, bytes)) {
+            if (bytes == null || prefilter.mayWeave(internal, bytes)
+                    || prefilter.isClassLoader(internal, bytes, c, loader)) {
                 out.add(c);
             }
         }

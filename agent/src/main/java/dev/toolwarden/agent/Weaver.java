@@ -1,11 +1,13 @@
 package dev.toolwarden.agent;
 
 import dev.toolwarden.agent.advice.AdviceBindings;
+import dev.toolwarden.agent.advice.BootDelegationAdvice;
 import dev.toolwarden.agent.advice.PoolAdvice;
 import dev.toolwarden.agent.matching.MethodSelector;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.TypeResolutionStrategy;
@@ -14,6 +16,7 @@ import net.bytebuddy.dynamic.scaffold.InstrumentedType;
 import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.matcher.LatentMatcher;
 import net.bytebuddy.pool.TypePool;
@@ -43,6 +46,7 @@ final class Weaver {
     private final ClassFileLocator api;
     private final TransformationListener listener;
     private volatile AsmVisitorWrapper poolAdvice;
+    private volatile AsmVisitorWrapper bootDelegation;
 
     /**
      * @param selector decides what each method is
@@ -78,9 +82,12 @@ final class Weaver {
      * @param loader the class's loader, not the bootstrap loader
      * @param internalName its name with slashes
      * @param classFile its class file
+     * @param tools whether it may have methods to weave as tools (it passed the prefilter)
+     * @param classLoader whether it is a class loader, whose {@code loadClass} methods get the boot
+     *     delegation for Toolwarden's API
      * @return the woven class file, or {@code null} to leave the class as it is
      */
-    byte[] weave(ClassLoader loader, String internalName, byte[] classFile) {
+    byte[] weave(ClassLoader loader, String internalName, byte[] classFile, boolean tools, boolean classLoader) {
         String name = internalName.replace('/', '.');
         try {
             ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile),
@@ -88,12 +95,16 @@ final class Weaver {
             TypePool pool = new TypePool.Default.WithLazyResolution(TypePool.CacheProvider.Simple.withObjectType(),
                     locator, TypePool.Default.ReaderMode.FAST);
             TypeDescription type = pool.describe(name).resolve();
-            AsmVisitorWrapper visitor;
+            AsmVisitorWrapper visitor = null;
             if (HIKARI_DATA_SOURCE.equals(name)) {
                 visitor = poolAdvice();
-            } else if (selector.weavesAny(type)) {
+            } else if (tools && selector.weavesAny(type)) {
                 visitor = bindings.visitor(type);
-            } else {
+            }
+            if (classLoader && !type.getDeclaredMethods().filter(LOAD_CLASS).isEmpty()) {
+                visitor = visitor == null ? bootDelegation() : new AsmVisitorWrapper.Compound(visitor, bootDelegation());
+            }
+            if (visitor == null) {
                 return null;
             }
             byte[] woven = byteBuddy().redefine(type, locator)
@@ -107,6 +118,22 @@ final class Weaver {
             listener.failed(name, t);
             return null;
         }
+    }
+
+    /** A class loader's {@code loadClass(String)} and {@code loadClass(String, boolean)}, when it declares them. */
+    private static final ElementMatcher<MethodDescription> LOAD_CLASS = ElementMatchers.<MethodDescription>named(
+            "loadClass").and(ElementMatchers.not(ElementMatchers.isAbstract()))
+            .and(ElementMatchers.returns(Class.class))
+            .and(ElementMatchers.takesArguments(String.class).or(ElementMatchers.takesArguments(String.class,
+                    boolean.class)));
+
+    private AsmVisitorWrapper bootDelegation() {
+        AsmVisitorWrapper a = bootDelegation;
+        if (a == null) {
+            a = Advice.to(BootDelegationAdvice.class).on(LOAD_CLASS);
+            bootDelegation = a;
+        }
+        return a;
     }
 
     /**

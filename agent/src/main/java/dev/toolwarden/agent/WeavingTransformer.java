@@ -43,7 +43,10 @@ final class WeavingTransformer implements ClassFileTransformer {
         Thread current = Thread.currentThread();
         boolean entered = false;
         try {
-            if (!alwaysWoven.equals(className) && !prefilter.mayWeave(className, classfileBuffer)) {
+            boolean classLoader = prefilter.isClassLoader(className, classfileBuffer, classBeingRedefined,
+                    loader);
+            boolean tools = alwaysWoven.equals(className) || prefilter.mayWeave(className, classfileBuffer);
+            if (!tools && !classLoader) {
                 return null;
             }
             // Weaving loads no application class; a class loaded on this thread while it weaves is left as it is.
@@ -51,7 +54,7 @@ final class WeavingTransformer implements ClassFileTransformer {
             if (!entered) {
                 return null;
             }
-            return weaver.weave(loader, className, classfileBuffer);
+            return weaver.weave(loader, className, classfileBuffer, tools, classLoader);
         } catch (Throwable t) {
             errors.record("weaving " + className, t);
             return null;

@@ -144,4 +144,31 @@ public final class Dispatch {
             r.dataSourceCreated(dataSource);
         }
     }
+
+    /**
+     * Called on entry of a woven {@code loadClass} of an application's class loader: Toolwarden's
+     * API, annotations and bridge always come from the bootstrap class path, where the agent put
+     * them, even when the loader would find its own copy first (a web application that ships the SDK
+     * and is loaded child-first). With two copies, woven code and the agent would not share the
+     * bridge's types, and the application's API would not reach the agent's runtime.
+     *
+     * @param name the class asked for
+     * @return the bootstrap class path's class of that name, or {@code null} to let the loader go on
+     */
+    public static Class<?> apiClass(String name) {
+        if (name == null || !name.startsWith("dev.toolwarden.")) {
+            return null;
+        }
+        int rest = "dev.toolwarden.".length();
+        boolean api = name.indexOf('.', rest) < 0 || name.startsWith("annotation.", rest)
+                || name.startsWith("bootstrap.", rest);
+        if (!api) {
+            return null;
+        }
+        try {
+            return Class.forName(name, false, null);
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+    }
 }

@@ -41,6 +41,26 @@ class ClassLoadingIT {
         assertFalse(r.stderr().contains("NoClassDefFoundError"), r::describe);
     }
 
+    @Test
+    void aChildFirstLoaderWithItsOwnCopyOfTheSdkGetsToolwardensApiAndItsToolsKeepTheirFallbacks() {
+        ChildResult r = ChildJvm.app(com.example.apps.ChildFirst.class)
+                .args(ChildJvm.SDK_CLASSES.toAbsolutePath().toString()).run();
+        java.util.Map<String, String> v = r.values();
+        assertEquals(0, r.exitCode(), r::describe);
+        assertEquals("true", v.get("ownLoader"), "the web application's classes come from its own loader");
+        assertEquals("bootstrap", v.get("annotationLoader"),
+                "Toolwarden's annotations come from the agent, not from the application's copy of the SDK");
+        assertEquals("plain a", v.get("plain"));
+        assertEquals("fallback b after ToolTimeoutException", v.get("guarded"),
+                () -> "the hard limit ends the call and its fallback answers: " + r.describe());
+        assertTrue(Long.parseLong(v.get("guardedMillis")) < 5_000, v.get("guardedMillis"));
+        assertEquals("cf.guarded:1,cf.plain:1", v.get("seenInside"),
+                "the application's API reaches the agent's runtime, not a second one");
+        assertEquals("1", v.get("calls.cf.plain"));
+        assertEquals("1", v.get("calls.cf.guarded"));
+        assertFalse(r.stderr().contains("LinkageError") || r.stderr().contains("loader constraint"), r::describe);
+    }
+
     private static int indexOf(List<String> lines, String fragment) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).contains(fragment)) {

@@ -29,6 +29,10 @@ public final class ClassPrefilter {
     private final byte[][] needles;
     private final int[][] shifts;
     private final List<MethodPattern> patterns;
+    /** Internal names of class loader classes: the JDK's that applications extend, and those found since. */
+    private final Set<String> loaders = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final byte[] LOAD_CLASS = "loadClass".getBytes(StandardCharsets.ISO_8859_1);
+    private static final int[] LOAD_CLASS_SHIFTS = shiftTable(LOAD_CLASS);
 
     /**
      * @param configuration the agent's settings
@@ -43,6 +47,7 @@ public final class ClassPrefilter {
             n.add(("L" + marker.replace('.', '/') + ";").getBytes(StandardCharsets.UTF_8));
         }
         this.needles = n.toArray(new byte[0][]);
+        loaders.addAll(List.of("java/lang/ClassLoader", "java/security/SecureClassLoader", "java/net/URLClassLoader"));
         this.shifts = new int[needles.length][];
         for (int i = 0; i < needles.length; i++) {
             shifts[i] = shiftTable(needles[i]);
@@ -81,6 +86,57 @@ public final class ClassPrefilter {
             if (contains(classFile, needles[i], shifts[i])) {
                 return true;
             }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a class is a class loader of the application's that declares a {@code loadClass}
+     * method, which then gets the boot delegation for Toolwarden's API ({@code BootDelegationAdvice}).
+     * Decided from class files: the class's own, and its super classes' read through its loader as
+     * resources (the JVM hands a class to the transformer before it loads its super class). No class
+     * is loaded to decide; a class whose bytes do not name {@code loadClass} is answered at once.
+     *
+     * @param internalName the class's internal name, or {@code null} for a hidden class
+     * @param classFile its class file
+     * @param loaded the class itself when it is being retransformed, else {@code null}
+     * @param loader the class's loader, which can read its super classes' class files
+     * @return whether it extends {@link ClassLoader} and declares {@code loadClass}
+     */
+    public boolean isClassLoader(String internalName, byte[] classFile, Class<?> loaded, ClassLoader loader) {
+        if (internalName == null || classFile == null || !contains(classFile, LOAD_CLASS, LOAD_CLASS_SHIFTS)) {
+            return false;
+        }
+        for (String skipped : ALWAYS_SKIPPED) {
+            if (internalName.startsWith(skipped)) {
+                return false;
+            }
+        }
+        if (!ClassFiles.declaresMethod(classFile, "loadClass")) {
+            return false;
+        }
+        if (loaded != null) {
+            return ClassLoader.class.isAssignableFrom(loaded);
+        }
+        return extendsClassLoader(internalName, classFile, loader, 0);
+    }
+
+    private boolean extendsClassLoader(String internalName, byte[] classFile, ClassLoader loader, int depth) {
+        String superName = ClassFiles.superName(classFile);
+        if (superName == null || depth > 32) {
+            return false;
+        }
+        if (loaders.contains(superName)) {
+            loaders.add(internalName);
+            return true;
+        }
+        if (superName.startsWith("java/") || loader == null) {
+            return false; // Object, or a JDK class that is not one of the loaders applications extend
+        }
+        byte[] superFile = ClassFiles.read(loader, superName);
+        if (superFile != null && extendsClassLoader(superName, superFile, loader, depth + 1)) {
+            loaders.add(internalName);
+            return true;
         }
         return false;
     }

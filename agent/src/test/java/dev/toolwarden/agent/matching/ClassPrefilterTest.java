@@ -412,4 +412,66 @@ class ClassPrefilterTest {
             return false;
         }
     }
+
+    // ------------------------------------------------------------------ class loaders
+
+    static class DirectLoader extends ClassLoader {
+    }
+
+    static class UrlLoader extends java.net.URLClassLoader {
+        UrlLoader() {
+            super(new java.net.URL[0]);
+        }
+    }
+
+    static class GrandchildLoader extends UrlLoader {
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            return super.loadClass(name, resolve);
+        }
+    }
+
+    /** Constants of every kind in its pool (long and double take two entries, a lambda a method handle). */
+    static class ManyConstants {
+        static final long BIG = System.nanoTime() > 0 ? 1L << 40 : 0;
+        static final double RATIO = BIG * 0.5;
+        final Runnable task = () -> System.out.println(BIG + RATIO + "text");
+    }
+
+    @Nested
+    class ClassLoaders {
+
+        @Test
+        void theSuperClassAndDeclaredMethodsAreReadFromTheClassFileWhateverItsPoolHolds() {
+            assertEquals("java/lang/ClassLoader", ClassFiles.superName(classFile(DirectLoader.class)));
+            assertEquals("java/net/URLClassLoader", ClassFiles.superName(classFile(UrlLoader.class)));
+            assertEquals(UrlLoader.class.getName().replace('.', '/'),
+                    ClassFiles.superName(classFile(GrandchildLoader.class)));
+            assertEquals("java/lang/Object", ClassFiles.superName(classFile(ManyConstants.class)));
+            assertTrue(ClassFiles.declaresMethod(classFile(GrandchildLoader.class), "loadClass"));
+            assertFalse(ClassFiles.declaresMethod(classFile(UrlLoader.class), "loadClass"));
+            assertTrue(ClassFiles.declaresMethod(classFile(ManyConstants.class), "<init>"));
+            assertFalse(ClassFiles.declaresMethod(classFile(ManyConstants.class), "BIG"), "a field is not a method");
+            byte[] truncated = java.util.Arrays.copyOf(classFile(GrandchildLoader.class), 40);
+            assertEquals(null, ClassFiles.superName(truncated), "a truncated class file has no answer, no exception");
+            assertFalse(ClassFiles.declaresMethod(truncated, "loadClass"));
+        }
+
+        @Test
+        void aLoaderIsKnownByItsSuperClassesReadThroughItsLoaderWithoutLoadingAnything() {
+            ClassPrefilter p = toolPrefilter("");
+            ClassLoader here = ClassPrefilterTest.class.getClassLoader();
+            assertTrue(p.isClassLoader("com/acme/Grandchild", classFile(GrandchildLoader.class), null, here),
+                    "its super class (a URLClassLoader) is read as a resource of its loader");
+            assertFalse(p.isClassLoader("com/acme/Url", classFile(UrlLoader.class), null, here),
+                    "a loader that declares no loadClass needs nothing");
+            assertFalse(p.isClassLoader("com/acme/Constants", classFile(ManyConstants.class), null, here));
+            assertFalse(p.isClassLoader("java/net/FactoryURLClassLoader", classFile(GrandchildLoader.class), null,
+                    here), "the JDK's own loaders are never woven");
+            assertTrue(p.isClassLoader("com/acme/Loaded", classFile(GrandchildLoader.class), DirectLoader.class, here),
+                    "a loaded class (retransformed at attach) is asked directly");
+            assertFalse(p.isClassLoader("com/acme/Loaded", classFile(GrandchildLoader.class), String.class, here));
+            assertFalse(p.isClassLoader(null, classFile(GrandchildLoader.class), null, here), "hidden classes are not");
+        }
+    }
 }
