@@ -97,13 +97,24 @@ public final class ManyClasses {
      * returning {@code x}; both with methods {@code m0 ... m7} ({@code x + k}) that nothing calls.
      */
     static byte[] classFile(int i, boolean tool) throws IOException {
+        return classFile("gen/C" + i, i, tool);
+    }
+
+    /**
+     * @param internalName the class's name, with slashes
+     * @param i the constant its {@code applyAsInt} adds
+     * @param tool whether it is a tool class instead
+     * @return the class file
+     * @throws IOException never: it is written to memory
+     */
+    public static byte[] classFile(String internalName, int i, boolean tool) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeInt(0xCAFEBABE);
         out.writeShort(0);
         out.writeShort(52); // Java 8
         String[] utf8 = {
-            "gen/C" + i, // 1
+            internalName, // 1
             "java/lang/Object", // 3
             tool ? "java/util/function/UnaryOperator" : "java/util/function/IntUnaryOperator", // 5
             "<init>", "()V", // 7, 8

@@ -61,6 +61,49 @@ class ClassLoadingIT {
         assertFalse(r.stderr().contains("LinkageError") || r.stderr().contains("loader constraint"), r::describe);
     }
 
+    @Test
+    void lambdasInAndAroundToolsWorkAndAHiddenClassRunsAsDefinedUnwoven() {
+        ChildResult r = ChildJvm.app(com.example.apps.HiddenAndLambdas.class).recording().run();
+        java.util.Map<String, String> v = r.values();
+        assertEquals(0, r.exitCode(), r::describe);
+        assertEquals("12", v.get("doubled"));
+        assertEquals("hello ref", v.get("greet"));
+        assertEquals("soon!", v.get("later"));
+        assertEquals("hello thread", v.get("async"));
+        assertEquals("20", v.get("runnable"));
+        assertEquals("in a hidden class", v.get("hidden"));
+        assertEquals("true", v.get("hiddenIsHidden"));
+        assertEquals("doubled,greet,later", v.get("tools"),
+                "the tools are woven, their lambdas' synthetic methods are not tools, and the JVM gives hidden "
+                        + "classes to no transformer: " + r.describe());
+        assertEquals("2", v.get("calls.doubled"));
+        assertEquals("2", v.get("calls.greet"), "through a method reference and on a pool thread");
+        assertEquals(5, r.executions().size(), r::describe);
+        assertEquals(0, r.agentErrors().size(), r::describe);
+    }
+
+    @Test
+    void tenThousandClassesLoadAsWithoutTheAgentAndOnlyTheHundredWithToolsAreWoven() throws Exception {
+        java.nio.file.Path jar = ChildJvm.workFile("classes10k.jar");
+        if (!java.nio.file.Files.exists(jar)) {
+            com.example.apps.ManyClasses.generate(jar, 10_000, 100);
+        }
+        ChildResult plain = ChildJvm.app(com.example.apps.ManyClasses.class).classpath(jar).withoutAgent()
+                .args("run", "10000").run();
+        ChildResult woven = ChildJvm.app(com.example.apps.ManyClasses.class).classpath(jar).agentArguments("log.level=debug")
+                .args("run", "10000").run();
+        assertEquals(0, plain.exitCode(), plain::describe);
+        assertEquals(0, woven.exitCode(), woven::describe);
+        assertEquals("10000", woven.values().get("loaded"));
+        assertEquals(plain.values().get("sum"), woven.values().get("sum"), "the classes compute what they did");
+        assertEquals("100", woven.values().get("tools"));
+        assertEquals("100", woven.values().get("toolNames"), woven::describe);
+        assertEquals("100", woven.values().get("toolCalls"));
+        long wovenLines = woven.agentLines().stream().filter(l -> l.contains("debug: woven gen.C")).count();
+        assertEquals(100, wovenLines, "the prefilter kept the other 9,900 classes from the weaver");
+        assertEquals(0, woven.agentErrors().size(), woven::describe);
+    }
+
     private static int indexOf(List<String> lines, String fragment) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).contains(fragment)) {
