@@ -45,7 +45,9 @@ class RetransformerTest {
                         }
                         case "getAllLoadedClasses" -> {
                             return new Class<?>[] {A.class, B.class, C.class, String.class, int[].class,
-                                com.example.apps.AttachTarget.Tools.class, com.example.apps.Out.class};
+                                com.example.apps.AttachTarget.Tools.class, com.example.apps.Out.class,
+                                type("com.example.apps.ChildFirst$WebappLoaderBase"),
+                                type("com.example.apps.ChildFirst$ChildFirstLoader")};
                         }
                         case "isModifiableClass" -> {
                             return true;
@@ -53,6 +55,14 @@ class RetransformerTest {
                         default -> throw new UnsupportedOperationException(method.getName());
                     }
                 });
+    }
+
+    private static Class<?> type(String name) {
+        try {
+            return Class.forName(name);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Retransformer retransformer(Instrumentation i) {
@@ -78,11 +88,13 @@ class RetransformerTest {
     }
 
     @Test
-    void onlyClassesWhoseClassFileHasAMarkerAreRetransformedNotTheJdksNorArraysNorToolwardensOwn() {
+    void onlyClassesWhoseClassFileHasAMarkerAndLoadersThatDeclareLoadClassAreRetransformed() {
         Retransformer r = new Retransformer(instrumentation(null), new ClassPrefilter(Configuration.load(null, Map.of(),
                 Map.of()), Set.of("dev.toolwarden.annotation.Tool")), null, "com/zaxxer/hikari/HikariDataSource");
         List<Class<?>> candidates = r.candidates();
-        assertEquals(List.of(com.example.apps.AttachTarget.Tools.class), candidates,
-                "the one class with @Tool methods; not Out, not the JDK's String, not an array, not dev.toolwarden's");
+        Class<?> loader = type("com.example.apps.ChildFirst$ChildFirstLoader");
+        assertEquals(List.of(com.example.apps.AttachTarget.Tools.class, loader), candidates, "the one class with @Tool methods and the class loader that declares loadClass (for the "
+                        + "boot delegation); not Out, not a loader without loadClass, not the JDK's String, not an "
+                        + "array, not dev.toolwarden's");
     }
 }
