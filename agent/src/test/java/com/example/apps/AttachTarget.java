@@ -30,6 +30,10 @@ public class AttachTarget {
 
     public static void main(String[] args) throws Exception {
         Path dir = Paths.get(args[0]);
+        // A web application's child-first loader, made before the agent comes, with its own copy of the SDK.
+        java.net.URLClassLoader webapp = new ChildFirst.ChildFirstLoader(new java.net.URL[] {
+            AttachTarget.class.getProtectionDomain().getCodeSource().getLocation(), Paths.get(args[1]).toUri().toURL()},
+                AttachTarget.class.getClassLoader());
         Tools tools = new Tools();
         Out.result("before", tools.quick("before")); // the class is loaded and used
         // A call in flight while the agent comes: it must end as it would have, unlimited (1.5 s > 300 ms).
@@ -65,6 +69,11 @@ public class AttachTarget {
         Out.result("hangMillis", (System.nanoTime() - start) / 1_000_000);
         flying.join();
         Out.result("inFlight", inFlight[0]);
+        // The web application's tools, loaded after the attach through the loader made before it.
+        Class<?> type = webapp.loadClass("com.example.apps.ChildFirstTools");
+        Object webTools = type.getConstructor().newInstance();
+        Out.result("webapp.guarded", type.getMethod("guarded", String.class).invoke(webTools, "b"));
+        Out.result("webapp.seen", type.getMethod("calls", String.class).invoke(webTools, "cf.guarded"));
         Out.result("calls.quick", dev.toolwarden.Toolwarden.statistics("quick").map(s -> s.calls()).orElse(-1L));
         Out.result("calls.hang", dev.toolwarden.Toolwarden.statistics("hang").map(s -> s.calls()).orElse(-1L));
     }

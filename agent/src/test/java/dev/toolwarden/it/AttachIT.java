@@ -29,7 +29,8 @@ class AttachIT {
             // Says that loading an agent later is intended; without it JDK 21+ prints a warning (JEP 451).
             command.add("-XX:+EnableDynamicAgentLoading");
         }
-        command.addAll(List.of("-cp", ChildJvm.TEST_CLASSES.toString(), AttachTarget.class.getName(), dir.toString()));
+        command.addAll(List.of("-cp", ChildJvm.TEST_CLASSES.toString(), AttachTarget.class.getName(), dir.toString(),
+                ChildJvm.SDK_CLASSES.toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("TOOLWARDEN_") || k.startsWith("JAVA_TOOL_OPTIONS"));
         Process target = pb.redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile()).start();
@@ -70,6 +71,9 @@ class AttachIT {
                     "a class loaded before the agent is woven: its hard limit holds: " + err);
             assertTrue(Long.parseLong(v.get("hangMillis")) < 2000, v.get("hangMillis"));
             assertEquals("3", v.get("calls.quick"), "calls after the attach are counted, the one before is not");
+            assertEquals("fallback b after ToolTimeoutException", v.get("webapp.guarded"),
+                    "a child-first loader made before the attach delegates Toolwarden's API to the agent: " + err);
+            assertEquals("1", v.get("webapp.seen"), "and its API reaches the agent's runtime");
             assertEquals("1", v.get("calls.hang"), "the call in flight is not counted: it began unwoven");
             assertTrue(err.contains("active (attached)"), err);
             assertTrue(err.matches("(?s).*attached: \\d+ class\\(es\\) already loaded were examined, [1-9]\\d* woven.*"), err);
