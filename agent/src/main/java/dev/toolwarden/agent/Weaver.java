@@ -101,7 +101,7 @@ final class Weaver {
             } else if (tools && selector.weavesAny(type)) {
                 visitor = bindings.visitor(type);
             }
-            if (classLoader && !type.getDeclaredMethods().filter(LOAD_CLASS).isEmpty()) {
+            if (classLoader && !type.getDeclaredMethods().filter(LoaderMethods.LOAD_CLASS).isEmpty()) {
                 visitor = visitor == null ? bootDelegation() : new AsmVisitorWrapper.Compound(visitor, bootDelegation());
             }
             if (visitor == null) {
@@ -120,17 +120,24 @@ final class Weaver {
         }
     }
 
-    /** A class loader's {@code loadClass(String)} and {@code loadClass(String, boolean)}, when it declares them. */
-    private static final ElementMatcher<MethodDescription> LOAD_CLASS = ElementMatchers.<MethodDescription>named(
-            "loadClass").and(ElementMatchers.not(ElementMatchers.isAbstract()))
-            .and(ElementMatchers.returns(Class.class))
-            .and(ElementMatchers.takesArguments(String.class).or(ElementMatchers.takesArguments(String.class,
-                    boolean.class)));
+    /**
+     * A class loader's {@code loadClass(String)} and {@code loadClass(String, boolean)}, when it
+     * declares them. In a class of its own, made at the first class loader woven: describing
+     * {@code Class} and {@code String} sets up Byte Buddy's reflection, which the agent's start
+     * does not otherwise need.
+     */
+    private static final class LoaderMethods {
+        static final ElementMatcher<MethodDescription> LOAD_CLASS = ElementMatchers.<MethodDescription>named(
+                "loadClass").and(ElementMatchers.not(ElementMatchers.isAbstract()))
+                .and(ElementMatchers.returns(Class.class))
+                .and(ElementMatchers.takesArguments(String.class).or(ElementMatchers.takesArguments(String.class,
+                        boolean.class)));
+    }
 
     private AsmVisitorWrapper bootDelegation() {
         AsmVisitorWrapper a = bootDelegation;
         if (a == null) {
-            a = Advice.to(BootDelegationAdvice.class).on(LOAD_CLASS);
+            a = Advice.to(BootDelegationAdvice.class).on(LoaderMethods.LOAD_CLASS);
             bootDelegation = a;
         }
         return a;
