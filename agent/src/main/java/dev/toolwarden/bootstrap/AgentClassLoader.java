@@ -111,6 +111,28 @@ final class AgentClassLoader extends ClassLoader {
         }
     }
 
+    /**
+     * Reads the agent's own resources (and class files, for Byte Buddy) straight from the open jar,
+     * without the {@code jar:} URL machinery; the parent's resources come first, as for
+     * {@link #getResource}.
+     */
+    @Override
+    public InputStream getResourceAsStream(String name) {
+        InputStream fromParent = getParent().getResourceAsStream(name);
+        if (fromParent != null) {
+            return fromParent;
+        }
+        JarEntry entry = jar.getJarEntry(resourceEntryName(name));
+        if (entry == null) {
+            return null;
+        }
+        try {
+            return jar.getInputStream(entry);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     @Override
     protected Enumeration<URL> findResources(String name) {
         URL url = findResource(name);
