@@ -1,8 +1,8 @@
 package dev.toolwarden.agent;
 
+import dev.toolwarden.agent.matching.ClassFiles;
 import dev.toolwarden.agent.matching.ClassPrefilter;
 import dev.toolwarden.log.Log;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +78,7 @@ final class Retransformer implements Runnable {
                 out.add(c);
                 continue;
             }
-            byte[] bytes = classFile(loader, internal);
+            byte[] bytes = ClassFiles.read(loader, internal);
             // Without its class file (a generated class), the transformer decides on the bytes the JVM gives it.
             if (bytes == null || prefilter.mayWeave(internal, bytes)
                     || prefilter.isClassLoader(internal, bytes, c, loader)) {
@@ -86,14 +86,6 @@ final class Retransformer implements Runnable {
             }
         }
         return out;
-    }
-
-    private static byte[] classFile(ClassLoader loader, String internal) {
-        try (InputStream in = loader.getResourceAsStream(internal + ".class")) {
-            return in == null ? null : in.readAllBytes();
-        } catch (Exception | LinkageError e) {
-            return null;
-        }
     }
 
     /** One batch at once; when the batch fails, its classes one by one, so that one bad class costs only itself. */

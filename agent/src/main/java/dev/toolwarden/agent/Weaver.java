@@ -92,8 +92,7 @@ final class Weaver {
         try {
             ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile),
                     ClassFileLocator.ForClassLoader.of(loader), api);
-            TypePool pool = new TypePool.Default.WithLazyResolution(TypePool.CacheProvider.Simple.withObjectType(),
-                    locator, TypePool.Default.ReaderMode.FAST);
+            TypePool pool = pool(locator);
             TypeDescription type = pool.describe(name).resolve();
             AsmVisitorWrapper visitor = null;
             if (HIKARI_DATA_SOURCE.equals(name)) {
@@ -107,11 +106,7 @@ final class Weaver {
             if (visitor == null) {
                 return null;
             }
-            byte[] woven = byteBuddy().redefine(type, locator)
-                    .ignoreAlso(LatentMatcher.ForSelfDeclaredMethod.NOT_DECLARED)
-                    .visit(visitor)
-                    .make(TypeResolutionStrategy.Disabled.INSTANCE, pool)
-                    .getBytes();
+            byte[] woven = rewrite(type, locator, pool, visitor);
             listener.woven(name, loader);
             return woven;
         } catch (Throwable t) {
@@ -151,12 +146,21 @@ final class Weaver {
     void warmUp() {
         String name = WarmUpSample.class.getName();
         ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(WarmUpSample.class.getClassLoader());
-        TypePool pool = new TypePool.Default.WithLazyResolution(TypePool.CacheProvider.Simple.withObjectType(),
-                locator, TypePool.Default.ReaderMode.FAST);
-        TypeDescription type = pool.describe(name).resolve();
-        byteBuddy().redefine(type, locator)
+        TypePool pool = pool(locator);
+        rewrite(pool.describe(name).resolve(), locator, pool, bindings.warmUpVisitor());
+    }
+
+    /** One pool per class, which reads class files only as it needs them; nothing is loaded. */
+    private static TypePool pool(ClassFileLocator locator) {
+        return new TypePool.Default.WithLazyResolution(TypePool.CacheProvider.Simple.withObjectType(), locator,
+                TypePool.Default.ReaderMode.FAST);
+    }
+
+    /** @return the type's class file with the visitor's advice in its declared methods, and nothing else changed */
+    private byte[] rewrite(TypeDescription type, ClassFileLocator locator, TypePool pool, AsmVisitorWrapper visitor) {
+        return byteBuddy().redefine(type, locator)
                 .ignoreAlso(LatentMatcher.ForSelfDeclaredMethod.NOT_DECLARED)
-                .visit(bindings.warmUpVisitor())
+                .visit(visitor)
                 .make(TypeResolutionStrategy.Disabled.INSTANCE, pool)
                 .getBytes();
     }

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * without loading anything: cheap enough for the transformer's path. A malformed or truncated
  * class file gives "no answer", never an exception.
  */
-final class ClassFiles {
+public final class ClassFiles {
 
     private ClassFiles() {
     }
@@ -59,12 +59,13 @@ final class ClassFiles {
     /**
      * @param loader a class loader
      * @param internalName a class it may define
-     * @return the class file, read as a resource of the loader, or {@code null}
+     * @return the class file, read as a resource of the loader, or {@code null} (none, or the loader failed)
      */
-    static byte[] read(ClassLoader loader, String internalName) {
+    public static byte[] read(ClassLoader loader, String internalName) {
         try (InputStream in = loader.getResourceAsStream(internalName + ".class")) {
             return in == null ? null : in.readAllBytes();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // the loader's own code failed: no answer
             return null;
         }
     }
