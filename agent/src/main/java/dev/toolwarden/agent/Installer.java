@@ -10,14 +10,11 @@ import dev.toolwarden.config.Keys;
 import dev.toolwarden.jmx.JmxExporter;
 import dev.toolwarden.log.Log;
 import dev.toolwarden.runtime.ToolwardenRuntime;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Properties;
-import net.bytebuddy.dynamic.ClassFileLocator;
 
 /**
  * Starts the agent inside the isolated class loader: reads the configuration, installs the runtime
@@ -76,12 +73,12 @@ public final class Installer {
         MethodSelector selector = new MethodSelector(config);
         AdviceBindings bindings = new AdviceBindings(selector, runtime);
         TransformationListener listener = new TransformationListener(runtime.errors());
-        Weaver weaver = new Weaver(selector, bindings, apiClassFiles(), listener);
+        Weaver weaver = new Weaver(selector, bindings, listener);
         ClassPrefilter prefilter = new ClassPrefilter(config, selector.markerAnnotations());
         String hikari = Weaver.HIKARI_DATA_SOURCE.replace('.', '/');
-        instrumentation.addTransformer(new WeavingTransformer(weaver, prefilter, runtime.errors(), selector::forget,
-                hikari), true);
-        warmUp(weaver, selector);
+        preloadJdkClasses();
+        instrumentation.addTransformer(new WeavingTransformer(weaver, prefilter, runtime.errors(), hikari), true);
+        warmUp(weaver);
         // Tells `attach` that this JVM has Toolwarden already (read from outside through the attach API).
         System.setProperty("dev.toolwarden.agent", version());
         if (attached) {
@@ -108,36 +105,35 @@ public final class Installer {
 
     /**
      * Prepares the weaver on a thread of its own while the JVM goes on starting the application:
-     * loading Byte Buddy and parsing the advice take most of the agent's start-up, and until the
+     * loading the weaver's classes (ASM's) is most of what the first woven class costs, and until the
      * first class with a tool is loaded nothing needs them. A class that needs them sooner prepares
      * what it needs itself (the two share the work).
      */
-    private static void warmUp(Weaver weaver, MethodSelector selector) {
+    private static void warmUp(Weaver weaver) {
         dev.toolwarden.runtime.DaemonThreads.named("toolwarden-warmup", false).newThread(() -> {
             try {
                 weaver.warmUp();
             } catch (Throwable t) {
                 Log.debug("warming up the weaver failed (" + t + "); the first woven class prepares it");
-            } finally {
-                selector.forget();
             }
         }).start();
     }
 
     /**
-     * Reads Toolwarden's annotations and API from the agent jar. Class files are described from the
-     * loader of the class being woven; a loader that does not delegate to the system loader cannot
-     * find Toolwarden's annotation types there, and an annotation whose type cannot be read is dropped
-     * from the description, as the JVM drops it. The jar always has them.
+     * Loads the JDK class that the JVM first needs when it customizes a method handle, which it does
+     * after about 127 calls through one (the lambda bootstrap's, say): the call that crosses that
+     * count loads it. When that call happens inside another agent's transformer, which links a
+     * lambda while it handles this very class, the JVM sees the class requested again while it is
+     * loading and throws {@code ClassCircularityError} (the OpenTelemetry agent 2.22, attached after
+     * Toolwarden, fails to start that way). Where the count is crossed depends on how many lambdas
+     * every agent and the application link first, so Toolwarden, which cannot know, loads the class
+     * before any later agent's transformer exists.
      */
-    private static ClassFileLocator apiClassFiles() {
+    private static void preloadJdkClasses() {
         try {
-            File jar = new File(Installer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return ClassFileLocator.ForJarFile.of(jar);
-        } catch (IOException | URISyntaxException | RuntimeException e) {
-            Log.warn("cannot read the agent jar (" + e + "): methods of classes whose loader cannot see "
-                    + "Toolwarden's annotations are not woven");
-            return ClassFileLocator.NoOp.INSTANCE;
+            Class.forName("java.lang.invoke.MethodHandle$1", false, null);
+        } catch (ClassNotFoundException | LinkageError e) {
+            // another JDK's internals: nothing to preload
         }
     }
 

@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The transformer the JVM calls for every class: the cheap {@link ClassPrefilter} first, Byte
- * Buddy only for the classes that pass it. Never throws into the JVM: a failure leaves the class
+ * The transformer the JVM calls for every class: the cheap {@link ClassPrefilter} first, the
+ * {@link Weaver} only for the classes that pass it. Never throws into the JVM: a failure leaves the class
  * as it was.
  */
 final class WeavingTransformer implements ClassFileTransformer {
@@ -20,12 +20,9 @@ final class WeavingTransformer implements ClassFileTransformer {
     private final ClassPrefilter prefilter;
     private final ClassLoader agentLoader;
     private final InternalErrors errors;
-    private final Runnable afterClass;
     private final String alwaysWoven;
 
-    WeavingTransformer(Weaver weaver, ClassPrefilter prefilter, InternalErrors errors,
-            Runnable afterClass, String alwaysWoven) {
-        this.afterClass = afterClass;
+    WeavingTransformer(Weaver weaver, ClassPrefilter prefilter, InternalErrors errors, String alwaysWoven) {
         this.alwaysWoven = alwaysWoven;
         this.weaver = weaver;
         this.prefilter = prefilter;
@@ -61,7 +58,6 @@ final class WeavingTransformer implements ClassFileTransformer {
         } finally {
             if (entered) {
                 weaving.remove(current);
-                afterClass.run();
             }
         }
     }

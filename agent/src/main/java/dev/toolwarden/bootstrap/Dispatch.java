@@ -6,8 +6,11 @@ package dev.toolwarden.bootstrap;
  * one copy, even in a child-first loader whose application ships the SDK jar (and with it another
  * copy of {@link Bridge}).
  *
- * <p>Not for application use. Every method here is called from advice and never throws, but for
- * the {@link dev.toolwarden.ResourceExhaustedException} of a call refused on entry.
+ * <p>Not for application use. Every method here is called from woven code and throws nothing of
+ * its own: what it throws is the caller's outcome (the {@link dev.toolwarden.ResourceExhaustedException}
+ * of a call refused on entry, a {@code ToolTimeoutException} past the hard limit, a fallback's
+ * exception, or the body's own throwable passed back). A failure of the runtime itself is dropped
+ * here, and the call ends as the body ended it.
  */
 public final class Dispatch {
 
@@ -74,10 +77,39 @@ public final class Dispatch {
         if (context != null) {
             RuntimeBridge r = runtime;
             if (r != null) {
-                return r.exit(context, thrown);
+                try {
+                    return r.exit(context, thrown);
+                } catch (Throwable failure) {
+                    return null; // the runtime failed: the call ends as the body ended it
+                }
             }
         }
         return null;
+    }
+
+    /**
+     * Woven before each return of a method: ends accounting. Returns normally, or throws what the
+     * caller gets instead (a call past its hard limit).
+     *
+     * @param context what {@code enter} returned
+     */
+    public static void exitReturned(Object context) {
+        Throwable replacement = exit(context, null);
+        if (replacement != null) {
+            throw Dispatch.<RuntimeException>sneaky(replacement);
+        }
+    }
+
+    /**
+     * Woven as the handler of whatever a method's body throws: ends accounting.
+     *
+     * @param thrown what the body threw
+     * @param context what {@code enter} returned
+     * @return what the caller gets thrown: {@code thrown}, or what replaces it past the hard limit
+     */
+    public static Throwable exitThrown(Throwable thrown, Object context) {
+        Throwable replacement = exit(context, thrown);
+        return replacement != null ? replacement : thrown;
     }
 
     /**
@@ -93,7 +125,14 @@ public final class Dispatch {
     public static Object enterGuarded(int method, Object conversation, Object self, Object[] arguments,
             java.lang.invoke.MethodHandle body) {
         RuntimeBridge r = runtime;
-        return r == null ? null : r.enterGuarded(method, conversation, self, arguments, body);
+        if (r == null) {
+            return null;
+        }
+        try {
+            return r.enterGuarded(method, conversation, self, arguments, body);
+        } catch (Throwable failure) {
+            return null; // the runtime failed: the body runs as if unwoven
+        }
     }
 
     /**
@@ -134,6 +173,83 @@ public final class Dispatch {
     }
 
     /**
+     * Woven before each return of a guarded method: ends the call, and applies what the runtime
+     * decided: a timeout, a fallback's answer, an isolated body's result, a stage of its own.
+     * Also called with the default value when {@link #enterGuarded} skipped the body.
+     *
+     * @param returned the body's result, boxed, or {@code null} for {@code void}
+     * @param context what {@code enterGuarded} returned
+     * @param self the receiver, or {@code null}
+     * @param arguments the arguments, or {@code null} (passed only to a method with a fallback)
+     * @param fallback a handle on the fallback, or {@code null}
+     * @param flags the method's flags ({@link Completion})
+     * @return what the caller gets returned
+     */
+    public static Object exitGuardedReturned(Object returned, Object context, Object self, Object[] arguments,
+            java.lang.invoke.MethodHandle fallback, int flags) {
+        Completion done = finish(returned, null, context, self, arguments, fallback, flags);
+        if (done == null) {
+            return returned;
+        }
+        if (done.thrown != null) {
+            throw Dispatch.<RuntimeException>sneaky(done.thrown);
+        }
+        return fits(done.value, returned, flags) ? done.value : returned;
+    }
+
+    /**
+     * Woven as the handler of whatever a guarded method's body throws: ends the call; a fallback
+     * may answer instead.
+     *
+     * @param thrown what the body threw
+     * @param context what {@code enterGuarded} returned
+     * @param self the receiver, or {@code null}
+     * @param arguments the arguments, or {@code null}
+     * @param fallback a handle on the fallback, or {@code null}
+     * @param flags the method's flags ({@link Completion})
+     * @return what the caller gets returned instead of the throwable; otherwise throws what it gets thrown
+     */
+    public static Object exitGuardedThrown(Throwable thrown, Object context, Object self, Object[] arguments,
+            java.lang.invoke.MethodHandle fallback, int flags) {
+        Completion done = finish(null, thrown, context, self, arguments, fallback, flags);
+        Throwable outcome = done == null ? thrown : done.thrown;
+        if (outcome == null && (flags & Completion.PRIMITIVE_RESULT) != 0 && done.value == null) {
+            outcome = thrown; // no value a primitive can take
+        }
+        if (outcome != null) {
+            throw Dispatch.<RuntimeException>sneaky(outcome);
+        }
+        return done.value;
+    }
+
+    /** @return how the runtime ends the call, or {@code null} to end it as the body did */
+    private static Completion finish(Object returned, Throwable thrown, Object context, Object self,
+            Object[] arguments, java.lang.invoke.MethodHandle fallback, int flags) {
+        try {
+            Object receiver = (flags & Completion.STATIC_FALLBACK) != 0 ? null : self;
+            Completion done = exitGuarded(context, (flags & Completion.RESULT_ON_EXIT) != 0 ? returned : null, thrown,
+                    receiver, (flags & Completion.ARGUMENTS_ON_EXIT) != 0 ? arguments : null, fallback);
+            if (done != null && done.fallbackWanted()) {
+                done = fallback(done, receiver, arguments, fallback);
+            }
+            return done;
+        } catch (Throwable failure) {
+            return null; // the runtime failed: the call ends as the body ended it
+        }
+    }
+
+    /** Whether a replacement can be returned where {@code returned} was: a primitive needs a box of its own type. */
+    private static boolean fits(Object value, Object returned, int flags) {
+        return (flags & Completion.PRIMITIVE_RESULT) == 0 || value != null && value.getClass() == returned.getClass();
+    }
+
+    /** Throws a checked throwable without declaring it: the woven method's caller gets it as the body would throw it. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T sneaky(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    /**
      * Called when the application constructs a {@code HikariDataSource}.
      *
      * @param dataSource the pool
@@ -141,7 +257,11 @@ public final class Dispatch {
     public static void dataSourceCreated(Object dataSource) {
         RuntimeBridge r = runtime;
         if (r != null) {
-            r.dataSourceCreated(dataSource);
+            try {
+                r.dataSourceCreated(dataSource);
+            } catch (Throwable failure) {
+                // the pool works unwatched
+            }
         }
     }
 

@@ -6,6 +6,7 @@ public class VisibilityProbe {
     static final String[] NAMES = {
         "dev.toolwarden.Toolwarden", "dev.toolwarden.ToolTimeoutException", "dev.toolwarden.annotation.Tool",
         "dev.toolwarden.bootstrap.Bridge", "net.bytebuddy.ByteBuddy", "net.bytebuddy.agent.builder.AgentBuilder",
+        "org.objectweb.asm.ClassReader",
         "com.github.benmanes.caffeine.cache.Caffeine", "dev.toolwarden.runtime.ToolwardenRuntime",
         "dev.toolwarden.agent.Installer", "dev.toolwarden.config.Configuration", "dev.toolwarden.events.ExecutionEvent",
         "dev.toolwarden.cli.CommandLine", "dev.toolwarden.ValueCodec", "redis.clients.jedis.Jedis",

@@ -107,6 +107,7 @@ class SafetyIT {
         assertEquals("bootstrap", v.get("dev.toolwarden.bootstrap.Bridge"));
         assertEquals("bootstrap", v.get("dev.toolwarden.ValueCodec"), "the codec interface the application implements");
         for (String hidden : List.of("net.bytebuddy.ByteBuddy", "net.bytebuddy.agent.builder.AgentBuilder",
+                "org.objectweb.asm.ClassReader",
                 "redis.clients.jedis.Jedis", "org.apache.commons.pool2.impl.GenericObjectPool", "com.google.gson.Gson",
                 "dev.toolwarden.cache.l2.RedisTier",
                 "com.github.benmanes.caffeine.cache.Caffeine", "dev.toolwarden.runtime.ToolwardenRuntime",
@@ -137,7 +138,8 @@ class SafetyIT {
                         || name.startsWith("dev/toolwarden/annotation/") || name.startsWith("dev/toolwarden/bootstrap/");
                 assertTrue(allowed, "visible to the application: " + name);
             }
-            assertTrue(jar.getEntry("inst/net/bytebuddy/ByteBuddy.classdata") != null);
+            assertTrue(jar.getEntry("inst/org/objectweb/asm/ClassReader.classdata") != null);
+            assertTrue(jar.getEntry("inst/net/bytebuddy/ByteBuddy.classdata") == null, "the weaver is ASM alone");
             assertTrue(jar.getEntry("inst/com/github/benmanes/caffeine/cache/Caffeine.classdata") != null);
             assertTrue(isolated > 1000, "the libraries are inside: " + isolated);
         }

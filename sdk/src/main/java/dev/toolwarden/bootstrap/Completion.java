@@ -19,6 +19,8 @@ public final class Completion {
     public static final int ARGUMENTS_ON_EXIT = 4;
     /** Flag of a guarded method: its fallback is static, so it gets no receiver. */
     public static final int STATIC_FALLBACK = 8;
+    /** Flag of a guarded method: it returns a primitive, so a replacement must be a box of its type. */
+    public static final int PRIMITIVE_RESULT = 16;
 
     /** What the caller gets returned, when {@link #thrown} is {@code null}. */
     public final Object value;

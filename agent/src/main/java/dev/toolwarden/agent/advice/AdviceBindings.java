@@ -1,39 +1,31 @@
 package dev.toolwarden.agent.advice;
 
+import dev.toolwarden.agent.matching.ClassModel;
+import dev.toolwarden.agent.matching.MethodModel;
 import dev.toolwarden.agent.matching.MethodSelector;
 import dev.toolwarden.agent.matching.Selection;
+import dev.toolwarden.agent.matching.TypeFacts;
+import dev.toolwarden.bootstrap.Completion;
 import dev.toolwarden.config.FaultInjection;
 import dev.toolwarden.config.Keys;
-import dev.toolwarden.runtime.ToolwardenRuntime;
-import dev.toolwarden.bootstrap.Completion;
 import dev.toolwarden.log.Log;
-import net.bytebuddy.ClassFileVersion;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.asm.Advice.OffsetMapping;
-import net.bytebuddy.description.annotation.AnnotationDescription;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.method.ParameterDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
-import net.bytebuddy.implementation.bytecode.StackManipulation;
-import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
-import net.bytebuddy.implementation.bytecode.constant.JavaConstantValue;
-import net.bytebuddy.utility.JavaConstant;
-import net.bytebuddy.implementation.bytecode.constant.NullConstant;
+import dev.toolwarden.runtime.ToolwardenRuntime;
+import java.util.HashMap;
+import java.util.Map;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
- * Builds the advice for woven methods, binding {@link MethodId} and {@link ConversationArgument}
- * per method: the method is selected and registered with the runtime as its advice is woven, and
- * the id the runtime returns is compiled into the method as a constant.
+ * Decides, per woven method, what its advice is bound to: the method is selected and registered with
+ * the runtime as its class is woven, and the id the runtime returns, its flags and its method handles
+ * are compiled into the method as constants.
  */
 public final class AdviceBindings {
 
     private final MethodSelector selector;
     private final ToolwardenRuntime runtime;
-    /** Made at the first method that needs it: parsing an advice class is most of the weaver's start-up. */
-    private volatile Advice advice;
-    private volatile Advice guarded;
 
     /**
      * @param selector decides what each method is
@@ -44,83 +36,96 @@ public final class AdviceBindings {
         this.runtime = runtime;
     }
 
-    private Advice advice() {
-        Advice a = advice;
-        if (a == null) {
-            synchronized (this) {
-                a = advice;
-                if (a == null) {
-                    Class<?> adviceClass = runtime.recordsArguments() ? ExecutionAdvice.WithArguments.class
-                            : ExecutionAdvice.class;
-                    // Built once: the bindings resolve per woven method anyway.
-                    a = Advice.withCustomMapping()
-                            .bind(new IdFactory())
-                            .bind(new ConversationFactory())
-                            .to(adviceClass);
-                    advice = a;
-                }
-            }
-        }
-        return a;
-    }
-
-    private Advice guarded() {
-        Advice a = guarded;
-        if (a == null) {
-            synchronized (this) {
-                a = guarded;
-                if (a == null) {
-                    a = Advice.withCustomMapping()
-                            .bind(new IdFactory())
-                            .bind(new ConversationFactory())
-                            .bind(constant(GuardFlags.class, (type, method, s) -> IntegerConstant.forValue(flags(method, s))))
-                            .bind(constant(BodyHandle.class, this::bodyHandle))
-                            .bind(constant(FallbackHandle.class, this::fallbackHandle))
-                            .to(GuardedAdvice.class);
-                    guarded = a;
-                }
-            }
-        }
-        return a;
-    }
-
     /**
-     * @param type a type being woven
-     * @return what weaves its methods: the plain advice, or the guarded advice for methods with a
-     *     fallback, a concurrency bound, isolation or an asynchronous result
-     */
-    public AsmVisitorWrapper visitor(TypeDescription type) {
-        return new AsmVisitorWrapper.ForDeclaredMethods()
-                .method(m -> selector.isCandidate(type, m) && !isGuarded(type, m),
-                        (t, m, v, context, pool, writerFlags, readerFlags) ->
-                                advice().wrap(t, m, v, context, pool, writerFlags, readerFlags))
-                .method(m -> selector.isCandidate(type, m) && isGuarded(type, m),
-                        (t, m, v, context, pool, writerFlags, readerFlags) ->
-                                guarded().wrap(t, m, v, context, pool, writerFlags, readerFlags));
-    }
-
-    /**
-     * Both advices applied to every method of a type, whatever the selector says: for warming up the
-     * weaver, off the application's threads. No method is selected, so nothing is registered and
-     * the advice binds no id.
+     * Selects and registers the methods of a type that are woven as tools or chat handlers.
      *
-     * @return what weaves every method of a type with both advices
+     * @param type a type that declares some ({@link MethodSelector#weavesAny})
+     * @param facts answers about other types, from its loader's class files
+     * @return the advice of each, by {@link #key}
      */
-    public AsmVisitorWrapper warmUpVisitor() {
-        return new AsmVisitorWrapper.ForDeclaredMethods()
-                .method(m -> !m.isConstructor() && m.getName().startsWith("plain"), advice())
-                .method(m -> !m.isConstructor() && m.getName().startsWith("guarded"), guarded());
-    }
-
-    private boolean isGuarded(TypeDescription type, MethodDescription method) {
-        Selection s = selector.select(type, method);
-        return s != null && s.guarded();
-    }
-
-    private int flags(MethodDescription method, Selection s) {
-        if (s == null) {
-            return 0;
+    public Map<String, WovenMethod> bind(ClassModel type, TypeFacts facts) {
+        Map<String, WovenMethod> woven = new HashMap<>();
+        for (MethodModel m : type.methods()) {
+            if (!selector.isCandidate(type, m)) {
+                continue;
+            }
+            if (runtime.configuration().get(Keys.DEBUG_FAIL) == FaultInjection.WEAVE) {
+                throw new IllegalStateException("injected failure while weaving (toolwarden.debug.fail=weave)");
+            }
+            Selection s = selector.select(type, m, facts);
+            if (s != null) {
+                woven.put(key(m.name(), m.descriptor()), bind(type, m, s, runtime.register(s.descriptor())));
+            }
         }
+        return woven;
+    }
+
+    /**
+     * Both advices on the methods of {@code WarmUpSample}, whatever the selector says: for warming up
+     * the weaver, off the application's threads. Nothing is registered; the ids are -1.
+     *
+     * @param type the sample
+     * @return the plain advice on its {@code plain*} methods, the guarded one on its {@code guarded*} methods
+     */
+    public static Map<String, WovenMethod> warmUp(ClassModel type) {
+        Map<String, WovenMethod> woven = new HashMap<>();
+        for (MethodModel m : type.methods()) {
+            if (m.name().startsWith("plain")) {
+                woven.put(key(m.name(), m.descriptor()), new WovenMethod(-1, 0, false, true, 0, null, null));
+            } else if (m.name().startsWith("guarded")) {
+                woven.put(key(m.name(), m.descriptor()), new WovenMethod(-1, 0, true, true,
+                        Completion.ARGUMENTS_ON_ENTRY | Completion.RESULT_ON_EXIT, null, null));
+            }
+        }
+        return woven;
+    }
+
+    /**
+     * @param name a method's name
+     * @param descriptor its descriptor
+     * @return how {@link #bind} names it
+     */
+    public static String key(String name, String descriptor) {
+        return name.concat(descriptor);
+    }
+
+    /**
+     * @param next the class writer
+     * @param type the class
+     * @param methods the tools and chat handlers to weave, by {@link #key}
+     * @param poolConstructors whether to weave its constructors with the pool advice (HikariCP's data source)
+     * @param loadClass whether to weave its {@code loadClass} methods with the boot delegation
+     * @return a visitor that weaves them as the class file is copied to {@code next}
+     */
+    public static ClassVisitor weaving(ClassVisitor next, ClassModel type, Map<String, WovenMethod> methods,
+            boolean poolConstructors, boolean loadClass) {
+        return new AdviceClassVisitor(next, type, methods, poolConstructors, loadClass);
+    }
+
+    /**
+     * @param type a class
+     * @return whether it declares a {@code loadClass(String)} or {@code loadClass(String, boolean)} with code,
+     *     which the boot delegation is woven into
+     */
+    public static boolean declaresLoadClass(ClassModel type) {
+        for (MethodModel m : type.methods()) {
+            if (!m.isAbstract() && !m.isNative() && AdviceClassVisitor.isLoadClass(m.name(), m.descriptor())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private WovenMethod bind(ClassModel type, MethodModel method, Selection s, int id) {
+        if (!s.guarded()) {
+            return new WovenMethod(id, s.conversationParameter(), false, runtime.recordsArguments(), 0, null, null);
+        }
+        int flags = flags(method, s);
+        return new WovenMethod(id, s.conversationParameter(), true, (flags & Completion.ARGUMENTS_ON_ENTRY) != 0,
+                flags, bodyHandle(type, method, s), fallbackHandle(type, s));
+    }
+
+    private int flags(MethodModel method, Selection s) {
         int flags = 0;
         boolean cached = s.descriptor().policy().cacheCategory() != null;
         if (s.descriptor().policy().isolate() || runtime.recordsArguments() || cached) {
@@ -141,6 +146,10 @@ public final class AdviceBindings {
         if (s.fallbackMethod() != null && s.fallbackMethod().isStatic()) {
             flags |= Completion.STATIC_FALLBACK;
         }
+        int sort = method.returnType().getSort();
+        if (sort != Type.VOID && sort < Type.ARRAY) {
+            flags |= Completion.PRIMITIVE_RESULT;
+        }
         return flags;
     }
 
@@ -148,99 +157,34 @@ public final class AdviceBindings {
      * A handle that runs the method's own body, for isolation and for refreshing cached entries:
      * {@code invokespecial}, so no override runs instead.
      */
-    private StackManipulation bodyHandle(TypeDescription type, MethodDescription method, Selection s) {
-        if (s == null || !(s.descriptor().policy().isolate() || s.descriptor().policy().cacheCategory() != null)
+    private static Handle bodyHandle(ClassModel type, MethodModel method, Selection s) {
+        if (!(s.descriptor().policy().isolate() || s.descriptor().policy().cacheCategory() != null)
                 || !handlesAllowed(type, s, "isolate or refresh")) {
-            return NullConstant.INSTANCE;
+            return null;
         }
-        MethodDescription.InDefinedShape own = method.asDefined();
-        return new JavaConstantValue(own.isStatic() ? JavaConstant.MethodHandle.of(own)
-                : JavaConstant.MethodHandle.ofSpecial(own, type));
+        return new Handle(method.isStatic() ? Opcodes.H_INVOKESTATIC : Opcodes.H_INVOKESPECIAL, type.internalName(),
+                method.name(), method.descriptor(), type.isInterface());
     }
 
-    private StackManipulation fallbackHandle(TypeDescription type, MethodDescription method, Selection s) {
-        if (s == null || s.fallbackMethod() == null || !handlesAllowed(type, s, "call the fallback of")) {
-            return NullConstant.INSTANCE;
+    private static Handle fallbackHandle(ClassModel type, Selection s) {
+        MethodModel f = s.fallbackMethod();
+        if (f == null || !handlesAllowed(type, s, "call the fallback of")) {
+            return null;
         }
-        return new JavaConstantValue(JavaConstant.MethodHandle.of(s.fallbackMethod()));
+        int kind = f.isStatic() ? Opcodes.H_INVOKESTATIC
+                : f.isPrivate() ? Opcodes.H_INVOKESPECIAL
+                : type.isInterface() ? Opcodes.H_INVOKEINTERFACE : Opcodes.H_INVOKEVIRTUAL;
+        return new Handle(kind, type.internalName(), f.name(), f.descriptor(), type.isInterface());
     }
 
     /** Method handle constants need class files of Java 7 or later. */
-    private static boolean handlesAllowed(TypeDescription type, Selection s, String what) {
-        ClassFileVersion version = type.getClassFileVersion();
-        if (version == null || version.isAtLeast(ClassFileVersion.JAVA_V7)) {
+    private static boolean handlesAllowed(ClassModel type, Selection s, String what) {
+        if (type.version() >= Opcodes.V1_7) {
             return true;
         }
         Log.warnOnce("version:" + what + s.descriptor().method(), "cannot " + what + " " + s.descriptor().method()
                 + ": its class file is older than Java 7; its calls are timed in place"
                 + (what.startsWith("call") ? " and get ToolTimeoutException or ResourceExhaustedException" : ""));
         return false;
-    }
-
-    /** Computes a stack manipulation per woven method. */
-    @FunctionalInterface
-    private interface PerMethod {
-        StackManipulation apply(TypeDescription type, MethodDescription method, Selection selection);
-    }
-
-    private <A extends java.lang.annotation.Annotation> OffsetMapping.Factory<A> constant(Class<A> annotationType,
-            PerMethod value) {
-        return new OffsetMapping.Factory<A>() {
-            @Override
-            public Class<A> getAnnotationType() {
-                return annotationType;
-            }
-
-            @Override
-            public OffsetMapping make(ParameterDescription.InDefinedShape target,
-                    AnnotationDescription.Loadable<A> annotation, AdviceType adviceType) {
-                return (instrumentedType, instrumentedMethod, assigner, argumentHandler, sort) ->
-                        new OffsetMapping.Target.ForStackManipulation(value.apply(instrumentedType, instrumentedMethod,
-                                selector.select(instrumentedType, instrumentedMethod)));
-            }
-        };
-    }
-
-    private final class IdFactory implements OffsetMapping.Factory<MethodId> {
-        @Override
-        public Class<MethodId> getAnnotationType() {
-            return MethodId.class;
-        }
-
-        @Override
-        public OffsetMapping make(ParameterDescription.InDefinedShape target,
-                AnnotationDescription.Loadable<MethodId> annotation, AdviceType adviceType) {
-            return (instrumentedType, instrumentedMethod, assigner, argumentHandler, sort) -> {
-                if (runtime.configuration().get(Keys.DEBUG_FAIL) == FaultInjection.WEAVE) {
-                    throw new IllegalStateException("injected failure while weaving (toolwarden.debug.fail=weave)");
-                }
-                Selection s = selector.select(instrumentedType, instrumentedMethod);
-                int id = s == null ? -1 : runtime.register(s.descriptor());
-                return new OffsetMapping.Target.ForStackManipulation(IntegerConstant.forValue(id));
-            };
-        }
-    }
-
-    private final class ConversationFactory implements OffsetMapping.Factory<ConversationArgument> {
-        @Override
-        public Class<ConversationArgument> getAnnotationType() {
-            return ConversationArgument.class;
-        }
-
-        @Override
-        public OffsetMapping make(ParameterDescription.InDefinedShape target,
-                AnnotationDescription.Loadable<ConversationArgument> annotation, AdviceType adviceType) {
-            return (TypeDescription instrumentedType, MethodDescription instrumentedMethod, Assigner assigner,
-                    Advice.ArgumentHandler argumentHandler, OffsetMapping.Sort sort) -> {
-                Selection s = selector.select(instrumentedType, instrumentedMethod);
-                if (s == null || s.conversationParameter() < 0) {
-                    return new OffsetMapping.Target.ForStackManipulation(NullConstant.INSTANCE);
-                }
-                ParameterDescription p = instrumentedMethod.getParameters().get(s.conversationParameter());
-                return new OffsetMapping.ForArgument.Resolved(TypeDescription.Generic.OBJECT, true,
-                        Assigner.Typing.DYNAMIC, p).resolve(instrumentedType, instrumentedMethod, assigner,
-                        argumentHandler, sort);
-            };
-        }
     }
 }

@@ -1,21 +1,33 @@
 package dev.toolwarden.agent.advice;
 
-import dev.toolwarden.bootstrap.Dispatch;
-import net.bytebuddy.asm.Advice;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
- * Woven into the constructors of the application's {@code com.zaxxer.hikari.HikariDataSource}:
- * hands each new pool to the runtime, which reads its MXBean on a schedule. Nothing is woven into
- * the pool's connection path, so {@code getConnection} and {@code close} cost what they cost.
+ * Woven into the constructors of the application's {@code com.zaxxer.hikari.HikariDataSource}: before
+ * each normal return, hands the new pool to the runtime, which reads its MXBean on a schedule.
+ * Nothing is woven into the pool's connection path, so {@code getConnection} and {@code close} cost
+ * what they cost.
  */
-public final class PoolAdvice {
+final class PoolAdvice extends MethodVisitor {
 
-    private PoolAdvice() {
+    /** @param next the visitor that writes the constructor */
+    PoolAdvice(MethodVisitor next) {
+        super(Opcodes.ASM9, next);
     }
 
-    /** @param dataSource the pool just constructed */
-    @Advice.OnMethodExit(suppress = Throwable.class)
-    public static void created(@Advice.This Object dataSource) {
-        Dispatch.dataSourceCreated(dataSource);
+    @Override
+    public void visitInsn(int opcode) {
+        if (opcode == Opcodes.RETURN) {
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/toolwarden/bootstrap/Dispatch", "dataSourceCreated",
+                    "(Ljava/lang/Object;)V", false);
+        }
+        super.visitInsn(opcode);
+    }
+
+    @Override
+    public void visitMaxs(int maxStack, int maxLocals) {
+        super.visitMaxs(maxStack + 1, maxLocals);
     }
 }

@@ -14,20 +14,13 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import net.bytebuddy.description.annotation.AnnotationDescription;
-import net.bytebuddy.description.annotation.AnnotationValue;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.method.ParameterDescription;
-import net.bytebuddy.description.method.ParameterList;
-import net.bytebuddy.description.type.TypeDefinition;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.description.type.TypeList;
+import org.objectweb.asm.Type;
 
 /**
  * Decides which methods are woven and what they are called: the one place that turns a method into
- * its tool name. Works on descriptions read from class files, never on loaded classes, and reads
- * annotations by name, so neither the application's classes nor any annotation type is loaded to
- * decide.
+ * its tool name. Works on {@link ClassModel}s read from class files, never on loaded classes, and
+ * reads annotations by name, so neither the application's classes nor any annotation type is
+ * loaded to decide.
  */
 public final class MethodSelector {
 
@@ -46,7 +39,6 @@ public final class MethodSelector {
     private final Set<String> toolAnnotations;
     private final Set<String> chatAnnotations;
     private final List<MethodPattern> patterns;
-    private final ThreadLocal<Object[]> last = new ThreadLocal<>();
 
     /** @param configuration the agent's settings */
     public MethodSelector(Configuration configuration) {
@@ -76,11 +68,11 @@ public final class MethodSelector {
      * @param type a type
      * @return whether any method it declares is woven
      */
-    public boolean weavesAny(TypeDescription type) {
+    public boolean weavesAny(ClassModel type) {
         if (type.isAnnotation()) {
             return false;
         }
-        for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()) {
+        for (MethodModel m : type.methods()) {
             if (isCandidate(type, m)) {
                 return true;
             }
@@ -93,7 +85,7 @@ public final class MethodSelector {
      * @param method one of its methods
      * @return whether the method is woven (cheap: no validation, no messages)
      */
-    public boolean isCandidate(TypeDescription type, MethodDescription method) {
+    public boolean isCandidate(ClassModel type, MethodModel method) {
         if (!method.isMethod() || method.isBridge() || method.isSynthetic()) {
             return false;
         }
@@ -115,54 +107,36 @@ public final class MethodSelector {
      *
      * @param type the declaring type
      * @param method the method
+     * @param facts answers about other types, from the class files of the declaring type's loader
      * @return the selection, or {@code null} when the method is not woven
      */
-    public Selection select(TypeDescription type, MethodDescription method) {
-        // Each woven method is selected several times while its advice is woven (once per binding):
-        // the last answer on this thread is kept, by name, until forget() at the end of the class.
-        String key = type.getName() + '#' + method.getInternalName() + method.getDescriptor();
-        Object[] memo = last.get();
-        if (memo != null && key.equals(memo[0])) {
-            return (Selection) memo[1];
-        }
-        Selection s = selectOnce(type, method);
-        last.set(new Object[] {key, s});
-        return s;
-    }
-
-    /** Drops what {@link #select} remembers on this thread; called when a class has been woven. */
-    public void forget() {
-        last.remove();
-    }
-
-    private Selection selectOnce(TypeDescription type, MethodDescription method) {
+    public Selection select(ClassModel type, MethodModel method, TypeFacts facts) {
         if (!isCandidate(type, method)) {
             return null;
         }
         String where = describe(type, method);
-        AnnotationDescription tool = annotation(method, TOOL);
-        AnnotationDescription chat = annotation(method, CHAT);
-        AnnotationDescription foreign = marker(method);
-        boolean isChat = chat != null || (foreign != null && chatAnnotations.contains(name(foreign)));
+        AnnotationModel tool = annotation(method, TOOL);
+        AnnotationModel chat = annotation(method, CHAT);
+        AnnotationModel foreign = marker(method);
+        boolean isChat = chat != null || (foreign != null && chatAnnotations.contains(foreign.type()));
         ExecutionKind kind = isChat ? ExecutionKind.CHAT : ExecutionKind.TOOL;
 
         String name = stringValue(tool != null ? tool : chat, "name");
-        if (name.isEmpty() && foreign != null && !name(foreign).startsWith(OWN)) {
+        if (name.isEmpty() && foreign != null && !foreign.type().startsWith(OWN)) {
             name = stringValue(foreign, "name");
         }
         if (name.isEmpty()) {
             name = defaultName(type, method);
         }
-        MethodDescription.InDefinedShape fallbackMethod = fallback(type, method, where);
+        MethodModel fallbackMethod = fallback(type, method, where, facts);
         boolean asynchronous = isAsynchronous(method);
         CallPolicy policy = policy(type, method, name, tool, where,
-                fallbackMethod == null ? null : fallbackMethod.getName(), asynchronous);
+                fallbackMethod == null ? null : fallbackMethod.name(), asynchronous);
         int conversation = -1;
-        ParameterList<?> parameters = method.getParameters();
-        for (ParameterDescription p : parameters) {
-            if (annotationOf(p, CONVERSATION_ID)) {
+        for (int p = 0; p < method.parameterCount(); p++) {
+            if (annotationOf(method, p, CONVERSATION_ID)) {
                 if (conversation < 0) {
-                    conversation = p.getIndex();
+                    conversation = p;
                 } else {
                     Log.warnOnce("conv:" + where, "@ConversationId appears more than once on " + where
                             + "; the first one (parameter " + conversation + ") is used");
@@ -173,14 +147,14 @@ public final class MethodSelector {
             policy = withCacheKey(policy, method, where);
         }
         // The value type matters only to a cached method (its codec for the shared tier), and is looked at
-        // only then: resolving a return type reads its class file, which an optional dependency may lack.
-        TypeDescription.Generic value = policy.cacheCategory() == null ? null : valueType(method, asynchronous);
-        boolean exact = value != null && exact(value);
+        // only then: judging it reads its class file, which an optional dependency may lack.
+        ValueType value = policy.cacheCategory() == null ? null : valueType(method, asynchronous);
+        boolean exact = value != null && value.exact(facts);
         if (policy.cacheCategory() != null) {
             sharedTierCheck(policy.cacheCategory(), where, value, exact);
         }
         return new Selection(new MethodDescriptor(name, kind, where, policy, asynchronous,
-                value == null ? null : value.asErasure().getName(), exact), conversation, fallbackMethod);
+                value == null ? null : value.name(), exact), conversation, fallbackMethod);
     }
 
     /**
@@ -188,22 +162,21 @@ public final class MethodSelector {
      * marked), and always its {@code @UserId}, {@code @SessionId} and {@code @ConversationId} ones, so
      * that one user's answer is never another's. A method returning nothing is not cached.
      */
-    private static CallPolicy withCacheKey(CallPolicy p, MethodDescription method, String where) {
-        if (method.getReturnType().represents(void.class)) {
+    private static CallPolicy withCacheKey(CallPolicy p, MethodModel method, String where) {
+        if (method.returnType().getSort() == Type.VOID) {
             Log.warnOnce("cache-void:" + where, "cannot cache " + where + ": it returns nothing; it is not cached");
             return new CallPolicy(p.softTimeout(), p.hardTimeout(), p.isolate(), null, null, p.maxConcurrent(),
                     p.fallback(), null);
         }
-        ParameterList<?> parameters = method.getParameters();
         boolean marked = false;
-        for (ParameterDescription parameter : parameters) {
-            marked |= annotationOf(parameter, CACHE_KEY);
+        for (int i = 0; i < method.parameterCount(); i++) {
+            marked |= annotationOf(method, i, CACHE_KEY);
         }
         java.util.List<Integer> key = new java.util.ArrayList<>();
-        for (ParameterDescription parameter : parameters) {
-            if (!marked || annotationOf(parameter, CACHE_KEY) || annotationOf(parameter, USER_ID)
-                    || annotationOf(parameter, SESSION_ID) || annotationOf(parameter, CONVERSATION_ID)) {
-                key.add(parameter.getIndex());
+        for (int i = 0; i < method.parameterCount(); i++) {
+            if (!marked || annotationOf(method, i, CACHE_KEY) || annotationOf(method, i, USER_ID)
+                    || annotationOf(method, i, SESSION_ID) || annotationOf(method, i, CONVERSATION_ID)) {
+                key.add(i);
             }
         }
         return new CallPolicy(p.softTimeout(), p.hardTimeout(), p.isolate(), p.cacheCategory(), p.cacheTtl(),
@@ -215,11 +188,8 @@ public final class MethodSelector {
      * {@code CompletionStage} or {@code CompletableFuture}, so the caller can be given a stage of
      * Toolwarden's. Other subtypes are timed as synchronous calls.
      */
-    static boolean isAsynchronous(MethodDescription method) {
-        // From the descriptor: resolving the return type would read its class file, which an optional
-        // dependency that is absent does not have (H2's geometry methods without JTS, say).
-        String descriptor = method.getDescriptor();
-        String returned = descriptor.substring(descriptor.indexOf(')') + 1);
+    static boolean isAsynchronous(MethodModel method) {
+        String returned = method.returnType().getDescriptor();
         return returned.equals("Ljava/util/concurrent/CompletionStage;")
                 || returned.equals("Ljava/util/concurrent/CompletableFuture;");
     }
@@ -230,96 +200,173 @@ public final class MethodSelector {
      * later still makes them shared; a concrete class is checked at the first call (JSON needs the
      * application's Jackson or Gson).
      */
-    private void sharedTierCheck(String category, String where, TypeDescription.Generic value, boolean exact) {
+    private void sharedTierCheck(String category, String where, ValueType value, boolean exact) {
         dev.toolwarden.config.CacheCategorySettings c = configuration.cacheCategories().get(category);
         if (c == null || !c.l2() || configuration.get(Keys.REDIS_URL).isEmpty()) {
             return;
         }
-        String name = value == null ? null : value.asErasure().getName();
+        String name = value == null ? null : value.name();
         if (name != null && (dev.toolwarden.cache.l2.ValueCodecs.builtIn(name) || exact)) {
             return;
         }
-        Log.warnOnce("l2-codec:" + where, "results of " + where + (name == null ? "" : " (" + value.getTypeName() + ")")
+        Log.warnOnce("l2-codec:" + where, "results of " + where + (name == null ? "" : " (" + value.typeName() + ")")
                 + " have no codec: they are cached in this JVM only, not in Redis (register a dev.toolwarden.ValueCodec"
                 + " for the type, or return a concrete, non-generic class and give the application Jackson or Gson)");
     }
 
-    /** What a call gives: the return type, or the type argument of a returned stage (when declared). */
-    static TypeDescription.Generic valueType(MethodDescription method, boolean asynchronous) {
-        TypeDescription.Generic returned = method.getReturnType();
-        if (!asynchronous) {
-            return returned;
-        }
-        if (returned.getSort() == TypeDefinition.Sort.PARAMETERIZED && returned.getTypeArguments().size() == 1) {
-            TypeDescription.Generic argument = returned.getTypeArguments().get(0);
-            return argument.getSort() == TypeDefinition.Sort.NON_GENERIC || argument.getSort() == TypeDefinition.Sort.PARAMETERIZED
-                    ? argument : null;
-        }
-        return null;
-    }
-
     /**
-     * Whether values of a type can be rebuilt from JSON: a concrete class, not generic. A type whose
-     * class file cannot be read (an optional dependency that is absent) is not.
+     * What a call gives: its declared type, erased, and whether the declaration was generic.
+     *
+     * @param type the erasure
+     * @param generic whether the declared type has type arguments or is a type variable
+     * @param typeName the type as declared, for messages
      */
-    static boolean exact(TypeDescription.Generic type) {
-        try {
-            if (type.getSort() != TypeDefinition.Sort.NON_GENERIC) {
+    record ValueType(Type type, boolean generic, String typeName) {
+
+        /** @return the erasure's name as {@code Class.getName} gives it ({@code [B} for {@code byte[]}) */
+        String name() {
+            return type.getSort() == Type.ARRAY ? type.getDescriptor().replace('/', '.') : type.getClassName();
+        }
+
+        /**
+         * Whether values can be rebuilt from JSON: a concrete class, not generic. A type whose class
+         * file cannot be read (an optional dependency that is absent) is not.
+         */
+        boolean exact(TypeFacts facts) {
+            if (generic || type.getSort() != Type.OBJECT) {
                 return false;
             }
-            TypeDescription erasure = type.asErasure();
-            return !erasure.isInterface() && !erasure.isAbstract() && !erasure.isArray() && !erasure.isPrimitive()
-                    && erasure.getTypeVariables().isEmpty();
-        } catch (RuntimeException | LinkageError e) {
-            return false;
+            ClassModel h = facts.header(type.getInternalName());
+            return h != null && !h.isInterface() && !h.isAbstract() && !h.isGeneric();
         }
+    }
+
+    /** What a call gives: the return type, or the type argument of a returned stage (when declared). */
+    static ValueType valueType(MethodModel method, boolean asynchronous) {
+        String signature = method.signature();
+        String returned = null;
+        if (signature != null) {
+            returned = signature.substring(signature.indexOf(')') + 1);
+            int exceptions = returned.indexOf('^');
+            if (exceptions >= 0) {
+                returned = returned.substring(0, exceptions);
+            }
+        }
+        if (!asynchronous) {
+            Type erasure = method.returnType();
+            boolean generic = returned != null && (returned.indexOf('<') >= 0 || returned.startsWith("T"));
+            return new ValueType(erasure, generic, generic ? readable(returned) : erasure.getClassName());
+        }
+        // CompletionStage<X>: X, when it is a class or a parameterized class (not a wildcard or a variable).
+        if (returned == null || !returned.endsWith(">;")) {
+            return null;
+        }
+        String argument = returned.substring(returned.indexOf('<') + 1, returned.length() - 2);
+        if (argument.isEmpty() || end(argument, 0) != argument.length()) {
+            return null; // more than one argument
+        }
+        int dimensions = 0;
+        while (argument.charAt(dimensions) == '[') {
+            dimensions++;
+        }
+        String element = argument.substring(dimensions);
+        boolean array = dimensions > 0;
+        if (element.charAt(0) != 'L' && !(array && element.length() == 1) || array && element.indexOf('<') >= 0) {
+            return null; // a wildcard, a type variable, a generic array
+        }
+        return new ValueType(Type.getType(erase(argument)), argument.indexOf('<') >= 0, readable(argument));
+    }
+
+    /** @return the index just past the type signature that starts at {@code from} */
+    private static int end(String signature, int from) {
+        int i = from;
+        while (i < signature.length() && signature.charAt(i) == '[') {
+            i++;
+        }
+        if (i >= signature.length()) {
+            return -1;
+        }
+        char c = signature.charAt(i);
+        if (c != 'L' && c != 'T') {
+            return i + 1; // a primitive
+        }
+        int depth = 0;
+        for (; i < signature.length(); i++) {
+            char d = signature.charAt(i);
+            if (d == '<') {
+                depth++;
+            } else if (d == '>') {
+                depth--;
+            } else if (d == ';' && depth == 0) {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    /** A class type signature without its type arguments: a descriptor. */
+    private static String erase(String signature) {
+        StringBuilder sb = new StringBuilder(signature.length());
+        int depth = 0;
+        for (int i = 0; i < signature.length(); i++) {
+            char c = signature.charAt(i);
+            if (c == '<') {
+                depth++;
+            } else if (c == '>') {
+                depth--;
+            } else if (depth == 0) {
+                sb.append(c == '.' ? '$' : c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A signature for a message: {@code java.util.List<java.lang.String>}. */
+    private static String readable(String signature) {
+        return signature.replace('/', '.').replace(";>", ">").replace(";", ", ").replace("<L", "<").replace(", L", ", ")
+                .replaceAll("^L|, $", "").replaceAll(", >", ">");
     }
 
     /** {@code SimpleClass.method}: the default tool name. */
-    static String defaultName(TypeDescription type, MethodDescription method) {
-        String simple = type.getSimpleName();
-        if (simple == null || simple.isEmpty()) {
-            String full = type.getName();
+    static String defaultName(ClassModel type, MethodModel method) {
+        String simple = type.simpleName();
+        if (simple.isEmpty()) {
+            String full = type.name();
             simple = full.substring(full.lastIndexOf('.') + 1);
         }
-        return simple + "." + method.getName();
+        return simple + "." + method.name();
     }
 
-    /**
-     * A type's simple name, from its name alone when its class file cannot be read (a parameter of a
-     * type from an optional dependency that is absent, such as H2's geometry types without JTS).
-     */
-    static String simpleName(TypeDescription t) {
-        try {
-            return t.getSimpleName();
-        } catch (RuntimeException | LinkageError e) {
-            String name = t.getName();
-            String simple = name.substring(name.lastIndexOf('.') + 1);
-            return simple.substring(simple.lastIndexOf('$') + 1);
+    /** A type's simple name, from its name alone: {@code Inner} for {@code Outer$Inner}, {@code int[]}. */
+    static String simpleName(Type t) {
+        if (t.getSort() == Type.ARRAY) {
+            return simpleName(t.getElementType()) + "[]".repeat(t.getDimensions());
         }
+        String name = t.getClassName();
+        String simple = name.substring(name.lastIndexOf('.') + 1);
+        return simple.substring(simple.lastIndexOf('$') + 1);
     }
 
     /** {@code com.acme.Calc#add(int, String)}: how messages and events name a method. */
-    static String describe(TypeDescription type, MethodDescription method) {
-        StringBuilder sb = new StringBuilder(type.getName()).append('#').append(method.getName()).append('(');
-        TypeList params = method.getParameters().asTypeList().asErasures();
-        for (int i = 0; i < params.size(); i++) {
+    static String describe(ClassModel type, MethodModel method) {
+        StringBuilder sb = new StringBuilder(type.name()).append('#').append(method.name()).append('(');
+        for (int i = 0; i < method.parameterCount(); i++) {
             if (i > 0) {
                 sb.append(", ");
             }
-            sb.append(simpleName(params.get(i)));
+            sb.append(simpleName(method.parameterType(i)));
         }
         return sb.append(')').toString();
     }
 
-    private CallPolicy policy(TypeDescription type, MethodDescription method, String name,
-            AnnotationDescription tool, String where, String fallback, boolean asynchronous) {
+    private CallPolicy policy(ClassModel type, MethodModel method, String name,
+            AnnotationModel tool, String where, String fallback, boolean asynchronous) {
         Duration soft = configuration.get(Keys.TIMEOUT_SOFT);
         Duration hard = configuration.get(Keys.TIMEOUT_HARD);
         boolean isolate = false;
-        AnnotationDescription timeout = annotation(method, TIMEOUT);
+        AnnotationModel timeout = annotation(method, TIMEOUT);
         if (timeout == null) {
-            timeout = typeAnnotation(type, TIMEOUT);
+            timeout = find(type.annotations(), TIMEOUT);
         }
         if (timeout != null) {
             // An attribute left at the annotation's default keeps the configured default limit.
@@ -338,7 +385,7 @@ public final class MethodSelector {
         }
         String category = null;
         Duration ttl = null;
-        AnnotationDescription cached = annotation(method, CACHED);
+        AnnotationModel cached = annotation(method, CACHED);
         if (cached != null) {
             category = stringValue(cached, "category").trim().toLowerCase(java.util.Locale.ROOT);
             if (category.isEmpty()) {
@@ -376,34 +423,24 @@ public final class MethodSelector {
         return new CallPolicy(soft, hard, isolate, category, ttl, maxConcurrent, fallback);
     }
 
-    private static AnnotationDescription typeAnnotation(TypeDescription type, String annotation) {
-        for (AnnotationDescription a : type.getDeclaredAnnotations()) {
-            if (name(a).equals(annotation)) {
-                return a;
-            }
-        }
-        return null;
-    }
-
     /**
      * Checks {@code @Fallback}: a method of the same class with the same parameters, optionally one
      * more {@code Throwable}, whose return type fits.
      */
-    private static MethodDescription.InDefinedShape fallback(TypeDescription type, MethodDescription method,
-            String where) {
-        AnnotationDescription annotation = annotation(method, FALLBACK);
+    private static MethodModel fallback(ClassModel type, MethodModel method, String where, TypeFacts facts) {
+        AnnotationModel annotation = annotation(method, FALLBACK);
         if (annotation == null) {
             return null;
         }
         String target = stringValue(annotation, "value");
-        TypeList params = method.getParameters().asTypeList().asErasures();
-        TypeDescription returnType = method.getReturnType().asErasure();
+        List<Type> params = List.of(method.parameterTypes());
+        Type returnType = method.returnType();
         String problem = "no method of that name";
-        for (MethodDescription.InDefinedShape candidate : type.getDeclaredMethods()) {
-            if (!candidate.isMethod() || !candidate.getName().equals(target)) {
+        for (MethodModel candidate : type.methods()) {
+            if (!candidate.isMethod() || !candidate.name().equals(target)) {
                 continue;
             }
-            TypeList cp = candidate.getParameters().asTypeList().asErasures();
+            List<Type> cp = List.of(candidate.parameterTypes());
             boolean sameParams = cp.equals(params);
             boolean withThrowable = cp.size() == params.size() + 1 && cp.subList(0, params.size()).equals(params)
                     // The reason passed is a ToolTimeoutException or ResourceExhaustedException (or what the body threw).
@@ -412,9 +449,8 @@ public final class MethodSelector {
                 problem = "its parameters differ";
                 continue;
             }
-            if (!returns(candidate.getReturnType().asErasure(), returnType)) {
-                problem = "it returns " + candidate.getReturnType().asErasure().getSimpleName() + ", not "
-                        + returnType.getSimpleName();
+            if (!returns(candidate.returnType(), returnType, facts)) {
+                problem = "it returns " + simpleName(candidate.returnType()) + ", not " + simpleName(returnType);
                 continue;
             }
             if (candidate.isStatic() != method.isStatic() && !candidate.isStatic()) {
@@ -424,42 +460,42 @@ public final class MethodSelector {
             return candidate;
         }
         Log.warnOnce("fallback:" + where, "invalid @Fallback(\"" + target + "\") on " + where + ": "
-                + type.getName() + "#" + target + " cannot be its fallback (" + problem + "); expected "
+                + type.name() + "#" + target + " cannot be its fallback (" + problem + "); expected "
                 + target + describeParams(params) + " or " + target + describeParams(params) + " with a trailing "
-                + "Throwable (or Exception, RuntimeException), returning " + returnType.getSimpleName() + "; calls get no fallback");
+                + "Throwable (or Exception, RuntimeException), returning " + simpleName(returnType)
+                + "; calls get no fallback");
         return null;
     }
 
-    private static boolean takesRuntimeExceptions(TypeDescription parameter) {
-        try {
-            return parameter.isAssignableFrom(RuntimeException.class);
-        } catch (RuntimeException e) {
-            // A type the pool cannot resolve cannot be judged; it is not a fallback we can call.
-            return false;
+    /** Whether a parameter of this type takes a {@code RuntimeException}: it is one of its super types. */
+    private static boolean takesRuntimeExceptions(Type parameter) {
+        switch (parameter.getDescriptor()) {
+            case "Ljava/lang/RuntimeException;", "Ljava/lang/Exception;", "Ljava/lang/Throwable;",
+                    "Ljava/lang/Object;", "Ljava/io/Serializable;":
+                return true;
+            default:
+                return false;
         }
     }
 
-    private static boolean returns(TypeDescription candidate, TypeDescription wanted) {
-        if (wanted.represents(void.class) || wanted.isPrimitive() || candidate.isPrimitive()) {
-            return candidate.equals(wanted);
+    private static boolean returns(Type candidate, Type wanted, TypeFacts facts) {
+        if (wanted.getSort() < Type.ARRAY || candidate.getSort() < Type.ARRAY) {
+            return candidate.equals(wanted); // void and primitives
         }
-        try {
-            return candidate.isAssignableTo(wanted);
-        } catch (RuntimeException e) {
-            // A type the pool cannot resolve: accept rather than reject a fallback we cannot judge.
-            return true;
-        }
+        Boolean assignable = facts.isAssignable(candidate, wanted);
+        // A type whose class file cannot be read: accept rather than reject a fallback we cannot judge.
+        return assignable == null || assignable;
     }
 
-    private static String describeParams(TypeList params) {
+    private static String describeParams(List<Type> params) {
         StringBuilder sb = new StringBuilder("(");
         for (int i = 0; i < params.size(); i++) {
-            sb.append(i > 0 ? ", " : "").append(params.get(i).getSimpleName());
+            sb.append(i > 0 ? ", " : "").append(simpleName(params.get(i)));
         }
         return sb.append(')').toString();
     }
 
-    private static Duration duration(AnnotationDescription a, String attribute, String builtIn, Duration fallback,
+    private static Duration duration(AnnotationModel a, String attribute, String builtIn, Duration fallback,
             String annotation, String where) {
         String text = stringValue(a, attribute);
         if (text.isEmpty() || text.equals(builtIn)) {
@@ -475,13 +511,13 @@ public final class MethodSelector {
         }
     }
 
-    private AnnotationDescription marker(MethodDescription method) {
+    private AnnotationModel marker(MethodModel method) {
         // A configured tool or chat annotation names the method and sets its kind, so it must win over
         // @Timeout and @Cached whatever the order the annotations are written in.
-        AnnotationDescription configured = null;
-        AnnotationDescription limits = null;
-        for (AnnotationDescription a : method.getDeclaredAnnotations()) {
-            String n = name(a);
+        AnnotationModel configured = null;
+        AnnotationModel limits = null;
+        for (AnnotationModel a : method.annotations()) {
+            String n = a.type();
             if (n.equals(TOOL) || n.equals(CHAT)) {
                 return a;
             }
@@ -496,75 +532,58 @@ public final class MethodSelector {
         return configured != null ? configured : limits;
     }
 
-    private boolean matchesPattern(TypeDescription type, MethodDescription method) {
+    private boolean matchesPattern(ClassModel type, MethodModel method) {
         if (patterns.isEmpty()) {
             return false;
         }
-        String typeName = type.getName();
+        String typeName = type.name();
         for (MethodPattern p : patterns) {
-            if (p.matchesType(typeName) && p.matchesMethod(method.getName(), method.isPublic())) {
+            if (p.matchesType(typeName) && p.matchesMethod(method.name(), method.isPublic())) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean hasOwnAnnotation(MethodDescription method) {
-        for (AnnotationDescription a : method.getDeclaredAnnotations()) {
-            if (name(a).startsWith(OWN)) {
+    private static boolean hasOwnAnnotation(MethodModel method) {
+        for (AnnotationModel a : method.annotations()) {
+            if (a.type().startsWith(OWN)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static AnnotationDescription annotation(MethodDescription method, String name) {
-        for (AnnotationDescription a : method.getDeclaredAnnotations()) {
-            if (name(a).equals(name)) {
+    private static AnnotationModel annotation(MethodModel method, String name) {
+        return find(method.annotations(), name);
+    }
+
+    private static AnnotationModel find(List<AnnotationModel> annotations, String name) {
+        for (AnnotationModel a : annotations) {
+            if (a.type().equals(name)) {
                 return a;
             }
         }
         return null;
     }
 
-    private static boolean annotationOf(ParameterDescription p, String name) {
-        for (AnnotationDescription a : p.getDeclaredAnnotations()) {
-            if (name(a).equals(name)) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean annotationOf(MethodModel method, int parameter, String name) {
+        return find(method.parameterAnnotations(parameter), name) != null;
     }
 
-    private static String name(AnnotationDescription a) {
-        return a.getAnnotationType().getName();
-    }
-
-    /** An attribute's value as written; empty when absent or unreadable (a third-party annotation without that attribute). */
-    private static String stringValue(AnnotationDescription a, String attribute) {
-        Object v = value(a, attribute);
+    /** An attribute's value as written; empty when absent (left at its default) or not a string. */
+    private static String stringValue(AnnotationModel a, String attribute) {
+        Object v = a == null ? null : a.value(attribute);
         return v instanceof String ? (String) v : "";
     }
 
-    private static boolean booleanValue(AnnotationDescription a, String attribute) {
-        Object v = value(a, attribute);
+    private static boolean booleanValue(AnnotationModel a, String attribute) {
+        Object v = a == null ? null : a.value(attribute);
         return v instanceof Boolean && (Boolean) v;
     }
 
-    private static int intValue(AnnotationDescription a, String attribute) {
-        Object v = value(a, attribute);
+    private static int intValue(AnnotationModel a, String attribute) {
+        Object v = a == null ? null : a.value(attribute);
         return v instanceof Integer ? (Integer) v : 0;
-    }
-
-    private static Object value(AnnotationDescription a, String attribute) {
-        if (a == null) {
-            return null;
-        }
-        try {
-            AnnotationValue<?, ?> v = a.getValue(attribute);
-            return v == null ? null : v.resolve();
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 }

@@ -2,7 +2,6 @@ package dev.toolwarden.agent.matching;
 
 import dev.toolwarden.runtime.CallPolicy;
 import dev.toolwarden.runtime.MethodDescriptor;
-import net.bytebuddy.description.method.MethodDescription;
 
 /**
  * A method the agent weaves, with what its advice needs to know.
@@ -11,8 +10,7 @@ import net.bytebuddy.description.method.MethodDescription;
  * @param conversationParameter index of the {@code @ConversationId} parameter, or -1
  * @param fallbackMethod the {@code @Fallback} method, checked, or {@code null}
  */
-public record Selection(MethodDescriptor descriptor, int conversationParameter,
-        MethodDescription.InDefinedShape fallbackMethod) {
+public record Selection(MethodDescriptor descriptor, int conversationParameter, MethodModel fallbackMethod) {
 
     /**
      * @return whether the method needs the guarded advice, which can skip the body and replace its

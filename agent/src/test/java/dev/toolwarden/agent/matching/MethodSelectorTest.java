@@ -1,10 +1,5 @@
 package dev.toolwarden.agent.matching;
 
-import static net.bytebuddy.matcher.ElementMatchers.isBridge;
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -32,20 +27,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.method.MethodList;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.pool.TypePool;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
  * Which methods are woven, under which name and kind, and with which call policy. Works, like the
- * agent, on descriptions read from class files by a {@link TypePool}: no fixture class is loaded.
+ * agent, on {@link ClassModel}s read from class files: no fixture class is loaded.
  */
 class MethodSelectorTest {
 
-    private static final TypePool POOL = TypePool.Default.of(MethodSelectorTest.class.getClassLoader());
+    private static final ClassLoader LOADER = MethodSelectorTest.class.getClassLoader();
     private static final String HANDLER = Handler.class.getName();
 
     // ------------------------------------------------------------------ fixtures
@@ -440,17 +431,24 @@ class MethodSelectorTest {
         return new MethodSelector(config(agentArgs));
     }
 
-    private static TypeDescription type(Class<?> type) {
-        return POOL.describe(type.getName()).resolve();
+    /** The fixture's class file, read as the agent reads it: the class is not loaded. */
+    private static ClassModel type(Class<?> type) {
+        return ClassModel.read(ClassFiles.read(LOADER, type.getName().replace('.', '/')));
     }
 
-    private static MethodDescription method(TypeDescription type, String name) {
-        return type.getDeclaredMethods().filter(named(name).and(not(isBridge()))).getOnly();
+    private static MethodModel method(ClassModel type, String name) {
+        List<MethodModel> found = methods(type, m -> m.name().equals(name) && !m.isBridge());
+        assertEquals(1, found.size(), found::toString);
+        return found.get(0);
+    }
+
+    private static List<MethodModel> methods(ClassModel type, java.util.function.Predicate<MethodModel> which) {
+        return type.methods().stream().filter(which).toList();
     }
 
     private static Selection select(String agentArgs, Class<?> type, String method) {
-        TypeDescription t = type(type);
-        return selector(agentArgs).select(t, method(t, method));
+        ClassModel t = type(type);
+        return selector(agentArgs).select(t, method(t, method), new TypeFacts(LOADER));
     }
 
     private static Selection select(Class<?> type, String method) {
@@ -587,46 +585,46 @@ class MethodSelectorTest {
 
         @Test
         void aBridgeMethodIsNotSelectedButTheMethodItBridgesTo() {
-            TypeDescription comparing = type(Comparing.class);
-            MethodList<MethodDescription.InDefinedShape> compareTo =
-                    comparing.getDeclaredMethods().filter(named("compareTo"));
+            ClassModel comparing = type(Comparing.class);
+            List<MethodModel> compareTo = methods(comparing, m -> m.name().equals("compareTo"));
             assertEquals(2, compareTo.size(), "javac generates a bridge compareTo(Object)");
             MethodSelector selector = selector(null);
-            List<MethodDescription> selected = new ArrayList<>();
-            for (MethodDescription m : compareTo) {
-                if (selector.select(comparing, m) != null) {
+            List<MethodModel> selected = new ArrayList<>();
+            for (MethodModel m : compareTo) {
+                if (selector.select(comparing, m, new TypeFacts(LOADER)) != null) {
                     selected.add(m);
                 }
             }
             assertEquals(1, selected.size(), selected::toString);
             assertFalse(selected.get(0).isBridge());
-            assertEquals(comparing, selected.get(0).getParameters().get(0).getType().asErasure());
+            assertEquals(comparing.internalName(), selected.get(0).parameterType(0).getInternalName());
         }
 
         @Test
         void aSyntheticMethodIsNotSelectedEvenWhenAPatternNamesIt() {
-            TypeDescription lambdas = type(Lambdas.class);
-            MethodList<MethodDescription.InDefinedShape> synthetic =
-                    lambdas.getDeclaredMethods().filter(isSynthetic().and(not(isBridge())));
+            ClassModel lambdas = type(Lambdas.class);
+            List<MethodModel> synthetic = methods(lambdas, m -> m.isSynthetic() && !m.isBridge());
             assertFalse(synthetic.isEmpty(), "javac generates a synthetic method for the lambda");
-            for (MethodDescription m : synthetic) {
-                MethodSelector selector = selector("methods=" + Lambdas.class.getName() + "#" + m.getName());
-                assertNull(selector.select(lambdas, m), m.toString());
+            for (MethodModel m : synthetic) {
+                MethodSelector selector = selector("methods=" + Lambdas.class.getName() + "#" + m.name());
+                assertNull(selector.select(lambdas, m, new TypeFacts(LOADER)), m.toString());
             }
         }
 
         @Test
         void aConstructorIsNotSelectedByAWildcardPattern() {
-            TypeDescription patterned = type(Patterned.class);
-            MethodDescription constructor = patterned.getDeclaredMethods().filter(isConstructor()).getOnly();
-            assertNull(selector("methods=" + Patterned.class.getName() + "#*").select(patterned, constructor));
+            ClassModel patterned = type(Patterned.class);
+            MethodModel constructor = methods(patterned, MethodModel::isConstructor).get(0);
+            assertNull(selector("methods=" + Patterned.class.getName() + "#*").select(patterned, constructor,
+                    new TypeFacts(LOADER)));
         }
 
         @Test
         void aConstructorIsNotSelectedByAPatternNamingIt() {
-            TypeDescription patterned = type(Patterned.class);
-            MethodDescription constructor = patterned.getDeclaredMethods().filter(isConstructor()).getOnly();
-            assertNull(selector("methods=" + Patterned.class.getName() + "#<init>").select(patterned, constructor));
+            ClassModel patterned = type(Patterned.class);
+            MethodModel constructor = methods(patterned, MethodModel::isConstructor).get(0);
+            assertNull(selector("methods=" + Patterned.class.getName() + "#<init>").select(patterned, constructor,
+                    new TypeFacts(LOADER)));
         }
     }
 

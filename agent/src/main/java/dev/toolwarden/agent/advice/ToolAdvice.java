@@ -1,0 +1,299 @@
+package dev.toolwarden.agent.advice;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+/**
+ * Weaves the advice into one tool or chat handler method, as it is copied from the class file:
+ *
+ * <pre>
+ *   context = Dispatch.enter(id, conversation[, arguments])      // plain
+ *   context = Dispatch.enterGuarded(id, conversation, this, arguments, body)
+ *   if (context instanceof Completion) return exitGuardedReturned(default, context, ...)   // skipped body
+ *   try {
+ *       body, where each {@code return v} becomes
+ *           Dispatch.exitReturned(context); return v;                     // plain
+ *           return (T) Dispatch.exitGuardedReturned(v, context, ...);     // guarded
+ *   } catch (Throwable t) {
+ *       throw Dispatch.exitThrown(t, context);                            // plain
+ *       return (T) Dispatch.exitGuardedThrown(t, context, ...);           // guarded (throws, or a fallback's answer)
+ *   }
+ * </pre>
+ *
+ * <p>The advice adds one local, the context, in the slot after the parameters; the body's own locals
+ * move up one slot, and every stack map frame of the body gets the context's type at that place
+ * (the body is read with expanded frames). The exit at a {@code return} is inlined with no branch,
+ * so it needs no frame and leaves whatever the body had on the stack below the value alone. The
+ * handler covers the body but not those inlined exits (the range is split around each), and it
+ * comes last in the exception table, after the body's own handlers. All decisions are made in
+ * {@code Dispatch}, so the woven code is the same few instructions in every method; nothing is
+ * added to the class but constants, so the result is also valid for retransformation.
+ */
+final class ToolAdvice extends MethodVisitor {
+
+    private static final String DISPATCH = "dev/toolwarden/bootstrap/Dispatch";
+    private static final String COMPLETION = "dev/toolwarden/bootstrap/Completion";
+    private static final String OBJECT = "java/lang/Object";
+    private static final String THROWABLE = "java/lang/Throwable";
+    private static final String GUARDED_TAIL = "Ljava/lang/Object;Ljava/lang/Object;[Ljava/lang/Object;"
+            + "Ljava/lang/invoke/MethodHandle;I)Ljava/lang/Object;";
+
+    private final WovenMethod plan;
+    private final boolean isStatic;
+    private final Type[] parameters;
+    private final Type returnType;
+    private final boolean frames;
+    /** The first slot after the parameters: the context's, and where the body's own locals began. */
+    private final int context;
+    /** The locals of the frames the advice writes: the parameters, then the context. */
+    private final Object[] adviceLocals;
+    private final List<Label> ranges = new ArrayList<>();
+    private Label rangeStart;
+
+    /**
+     * @param next the visitor that writes the method
+     * @param owner the declaring class's internal name
+     * @param access the method's flags
+     * @param descriptor the method's descriptor
+     * @param frames whether the class file has stack map frames (version 51 or later)
+     * @param plan what to weave
+     */
+    ToolAdvice(MethodVisitor next, String owner, int access, String descriptor, boolean frames, WovenMethod plan) {
+        super(Opcodes.ASM9, next);
+        this.plan = plan;
+        this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
+        this.parameters = Type.getArgumentTypes(descriptor);
+        this.returnType = Type.getReturnType(descriptor);
+        this.frames = frames;
+        int slot = isStatic ? 0 : 1;
+        List<Object> locals = new ArrayList<>();
+        if (!isStatic) {
+            locals.add(owner);
+        }
+        for (Type p : parameters) {
+            slot += p.getSize();
+            locals.add(Bytecode.frameType(p));
+        }
+        locals.add(OBJECT);
+        this.context = slot;
+        this.adviceLocals = locals.toArray();
+    }
+
+    @Override
+    public void visitCode() {
+        super.visitCode();
+        // Entry: outside the handler's range, so a refusal thrown here reaches the caller with no exit.
+        Bytecode.pushInt(mv, plan.id());
+        pushConversation();
+        if (plan.guarded()) {
+            pushSelf();
+            pushArgumentsIf(plan.argumentsOnEntry());
+            Bytecode.pushHandle(mv, plan.body());
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "enterGuarded", "(ILjava/lang/Object;Ljava/lang/Object;"
+                    + "[Ljava/lang/Object;Ljava/lang/invoke/MethodHandle;)Ljava/lang/Object;", false);
+            mv.visitVarInsn(Opcodes.ASTORE, context);
+            // A completion skips the body: the runtime ran it on a worker, answered from the cache, or refused the call.
+            Label body = new Label();
+            mv.visitVarInsn(Opcodes.ALOAD, context);
+            mv.visitTypeInsn(Opcodes.INSTANCEOF, COMPLETION);
+            mv.visitJumpInsn(Opcodes.IFEQ, body);
+            if (returnType.getSort() != Type.VOID) {
+                Bytecode.pushDefault(mv, returnType);
+            }
+            guardedReturn();
+            mv.visitLabel(body);
+            if (frames) {
+                mv.visitFrame(Opcodes.F_NEW, adviceLocals.length, adviceLocals.clone(), 0, new Object[0]);
+            }
+            mv.visitInsn(Opcodes.NOP); // the body's own first frame, if it has one at its start, is at another offset
+        } else {
+            if (plan.argumentsOnEntry()) {
+                pushArguments();
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "enter",
+                        "(ILjava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;", false);
+            } else {
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "enter", "(ILjava/lang/Object;)Ljava/lang/Object;",
+                        false);
+            }
+            mv.visitVarInsn(Opcodes.ASTORE, context);
+        }
+        rangeStart = new Label();
+        mv.visitLabel(rangeStart);
+    }
+
+    @Override
+    public void visitInsn(int opcode) {
+        if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+            closeRange();
+            if (plan.guarded()) {
+                guardedReturn();
+            } else {
+                mv.visitVarInsn(Opcodes.ALOAD, context);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "exitReturned", "(Ljava/lang/Object;)V", false);
+                mv.visitInsn(opcode);
+            }
+            rangeStart = new Label();
+            mv.visitLabel(rangeStart);
+            return;
+        }
+        super.visitInsn(opcode);
+    }
+
+    /** The value to return is on the stack (nothing for {@code void}): hands it to the runtime and returns its answer. */
+    private void guardedReturn() {
+        if (returnType.getSort() == Type.VOID) {
+            mv.visitInsn(Opcodes.ACONST_NULL);
+        } else {
+            Bytecode.box(mv, returnType);
+        }
+        pushExitOperands();
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "exitGuardedReturned", "(Ljava/lang/Object;" + GUARDED_TAIL,
+                false);
+        returnAnswer();
+    }
+
+    private void returnAnswer() {
+        if (returnType.getSort() == Type.VOID) {
+            mv.visitInsn(Opcodes.POP);
+            mv.visitInsn(Opcodes.RETURN);
+        } else {
+            Bytecode.unbox(mv, returnType);
+            mv.visitInsn(returnType.getOpcode(Opcodes.IRETURN));
+        }
+    }
+
+    private void pushExitOperands() {
+        mv.visitVarInsn(Opcodes.ALOAD, context);
+        pushSelf();
+        pushArgumentsIf(plan.argumentsOnExit());
+        Bytecode.pushHandle(mv, plan.fallback());
+        Bytecode.pushInt(mv, plan.flags());
+    }
+
+    private void closeRange() {
+        Label end = new Label();
+        mv.visitLabel(end);
+        ranges.add(rangeStart);
+        ranges.add(end);
+    }
+
+    @Override
+    public void visitMaxs(int maxStack, int maxLocals) {
+        closeRange();
+        Label handler = new Label();
+        mv.visitLabel(handler);
+        if (frames) {
+            mv.visitFrame(Opcodes.F_NEW, adviceLocals.length, adviceLocals.clone(), 1, new Object[] {THROWABLE});
+        }
+        if (plan.guarded()) {
+            pushExitOperands();
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "exitGuardedThrown", "(Ljava/lang/Throwable;"
+                    + GUARDED_TAIL, false);
+            returnAnswer();
+        } else {
+            mv.visitVarInsn(Opcodes.ALOAD, context);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "exitThrown",
+                    "(Ljava/lang/Throwable;Ljava/lang/Object;)Ljava/lang/Throwable;", false);
+            mv.visitInsn(Opcodes.ATHROW);
+        }
+        // Last in the exception table: the body's own handlers, registered before, are tried first.
+        for (int i = 0; i < ranges.size(); i += 2) {
+            Label start = ranges.get(i);
+            Label end = ranges.get(i + 1);
+            if (start.getOffset() != end.getOffset()) {
+                mv.visitTryCatchBlock(start, end, handler, THROWABLE);
+            }
+        }
+        // The entry builds an array (array, copy, index, a long value) over three operands; an exit, over five.
+        super.visitMaxs(maxStack + 10, maxLocals + 1);
+    }
+
+    // The body's locals move up one slot, to make room for the context.
+
+    @Override
+    public void visitVarInsn(int opcode, int var) {
+        super.visitVarInsn(opcode, var >= context ? var + 1 : var);
+    }
+
+    @Override
+    public void visitIincInsn(int var, int increment) {
+        super.visitIincInsn(var >= context ? var + 1 : var, increment);
+    }
+
+    @Override
+    public void visitLocalVariable(String name, String descriptor, String signature, Label start, Label end,
+            int index) {
+        super.visitLocalVariable(name, descriptor, signature, start, end, index >= context ? index + 1 : index);
+    }
+
+    @Override
+    public org.objectweb.asm.AnnotationVisitor visitLocalVariableAnnotation(int typeRef,
+            org.objectweb.asm.TypePath typePath, Label[] start, Label[] end, int[] index, String descriptor,
+            boolean visible) {
+        int[] moved = index.clone();
+        for (int i = 0; i < moved.length; i++) {
+            if (moved[i] >= context) {
+                moved[i]++;
+            }
+        }
+        return super.visitLocalVariableAnnotation(typeRef, typePath, start, end, moved, descriptor, visible);
+    }
+
+    @Override
+    public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
+        Object[] locals = Bytecode.insertLocal(numLocal, local, context, OBJECT);
+        super.visitFrame(type, locals.length, locals, numStack, stack);
+    }
+
+    private void pushConversation() {
+        int p = plan.conversationParameter();
+        if (p < 0) {
+            mv.visitInsn(Opcodes.ACONST_NULL);
+            return;
+        }
+        Type t = parameters[p];
+        mv.visitVarInsn(t.getOpcode(Opcodes.ILOAD), slotOf(p));
+        Bytecode.box(mv, t);
+    }
+
+    private void pushSelf() {
+        if (isStatic) {
+            mv.visitInsn(Opcodes.ACONST_NULL);
+        } else {
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+        }
+    }
+
+    private void pushArgumentsIf(boolean wanted) {
+        if (wanted) {
+            pushArguments();
+        } else {
+            mv.visitInsn(Opcodes.ACONST_NULL);
+        }
+    }
+
+    /** A new {@code Object[]} of the arguments, primitives boxed. */
+    private void pushArguments() {
+        Bytecode.pushInt(mv, parameters.length);
+        mv.visitTypeInsn(Opcodes.ANEWARRAY, OBJECT);
+        for (int i = 0; i < parameters.length; i++) {
+            mv.visitInsn(Opcodes.DUP);
+            Bytecode.pushInt(mv, i);
+            mv.visitVarInsn(parameters[i].getOpcode(Opcodes.ILOAD), slotOf(i));
+            Bytecode.box(mv, parameters[i]);
+            mv.visitInsn(Opcodes.AASTORE);
+        }
+    }
+
+    private int slotOf(int parameter) {
+        int slot = isStatic ? 0 : 1;
+        for (int i = 0; i < parameter; i++) {
+            slot += parameters[i].getSize();
+        }
+        return slot;
+    }
+}
