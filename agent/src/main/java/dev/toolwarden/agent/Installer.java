@@ -86,7 +86,10 @@ public final class Installer {
         }
 
         if (config.get(Keys.JMX)) {
-            JmxExporter.start(runtime, runtime.housekeeping(), Duration.ofSeconds(1));
+            // Registering the beans sets up the platform MBean server: after the start-up grace, off the start-up.
+            Duration grace = config.get(Keys.STARTUP_GRACE);
+            JmxExporter.start(runtime, runtime.housekeeping(), grace.compareTo(Duration.ofSeconds(1)) > 0 ? grace
+                    : Duration.ofSeconds(1));
         }
         runtime.startMonitor();
         Log.info("Toolwarden " + version() + " active" + (attached ? " (attached)" : "") + ": tools by "

@@ -116,12 +116,28 @@ public class MonitoredTools {
         waitFor("idleDropped", () -> Toolwarden.conversation("small").isEmpty());
     }
 
+    /** With toolwarden.startup.grace=2s: the JDK's figures and no beans first, OSHI's (where it runs) and the beans after. */
+    static void grace() throws Exception {
+        waitFor("firstSample", () -> Toolwarden.resources().isPresent());
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName ours = new javax.management.ObjectName("dev.toolwarden:*");
+        Out.result("sourceDuringGrace", Toolwarden.resources().orElseThrow().source());
+        Out.result("beansDuringGrace", server.queryNames(ours, null).size());
+        long uptime = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+        Thread.sleep(Math.max(0, 3500 - uptime));
+        waitFor("beans", () -> !server.queryNames(ours, null).isEmpty());
+        Out.result("sourceAfterGrace", Toolwarden.resources().orElseThrow().source());
+        Out.result("javaFeature", Runtime.version().feature());
+    }
+
     public static void main(String[] args) throws Exception {
         Toolwarden.addAlertListener((Alert a) -> ALERTS.add(a.resource() + "/" + a.level() + (a.cleared() ? "/cleared" : "")));
         if (args[0].equals("heap")) {
             heap();
         } else if (args[0].equals("conversation")) {
             conversation();
+        } else if (args[0].equals("grace")) {
+            grace();
         } else {
             Thread.sleep(1500);
             ResourceUsage u = Toolwarden.resources().orElseThrow();

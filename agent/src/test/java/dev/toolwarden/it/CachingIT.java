@@ -21,7 +21,7 @@ class CachingIT {
     @BeforeAll
     void run() {
         r = ChildJvm.app(CachedTools.class).recording()
-                .agentArguments("cache.refreshing.ttl=1h,cache.refreshing.refresh-after=300ms,"
+                .agentArguments("startup.grace=0s,cache.refreshing.ttl=1h,cache.refreshing.refresh-after=300ms,"
                         + "tools.configured.cache=response_cache")
                 .run();
         v = r.values();

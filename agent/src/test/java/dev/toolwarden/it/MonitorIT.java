@@ -70,8 +70,21 @@ class MonitorIT {
     }
 
     @Test
+    void oshiAndTheJmxBeansWaitForTheStartUpGraceAndTheJdksFiguresServeMeanwhile() {
+        ChildResult r = ChildJvm.app(MonitoredTools.class).agentArguments("startup.grace=2s,monitor.interval=200ms")
+                .args("grace").run();
+        Map<String, String> v = r.values();
+        assertEquals("true", v.get("waited.firstSample"), r::describe);
+        assertEquals("jdk", v.get("sourceDuringGrace"), "sampled from the first interval, with the JDK's figures");
+        assertEquals("0", v.get("beansDuringGrace"), "no MBean registered during the grace");
+        assertEquals("true", v.get("waited.beans"), r::describe);
+        assertEquals(Integer.parseInt(v.get("javaFeature")) >= 24 ? "jdk" : "oshi", v.get("sourceAfterGrace"), r::describe);
+    }
+
+    @Test
     void oshisFiguresArePlausibleOnThisMachine() throws Exception {
-        ChildResult r = ChildJvm.app(MonitoredTools.class).args("plausible").run();
+        // startup.grace=0s: OSHI from the first sample (by default the JDK's figures come first, for the start-up).
+        ChildResult r = ChildJvm.app(MonitoredTools.class).agentArguments("startup.grace=0s").args("plausible").run();
         Map<String, String> v = r.values();
         // OSHI where it runs quietly; on JDK 24+ without --enable-native-access, the JDK's own figures.
         assertEquals(Integer.parseInt(v.get("javaFeature")) >= 24 ? "jdk" : "oshi", v.get("source"), r::describe);

@@ -29,8 +29,9 @@ class ObservabilityIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
+        // startup.grace=0s: the beans are registered a second after start, not after the default grace.
         Process p = new ProcessBuilder(ChildJvm.JAVA, "-javaagent:" + ChildJvm.AGENT.toAbsolutePath(),
-                "-Dcom.sun.management.jmxremote.port=" + port, "-Dcom.sun.management.jmxremote.authenticate=false",
+                "-Dtoolwarden.startup.grace=0s", "-Dcom.sun.management.jmxremote.port=" + port, "-Dcom.sun.management.jmxremote.authenticate=false",
                 "-Dcom.sun.management.jmxremote.ssl=false", "-Djava.rmi.server.hostname=127.0.0.1",
                 "-cp", ChildJvm.TEST_CLASSES.toString(), JmxApp.class.getName())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -46,7 +47,7 @@ class ObservabilityIT {
                 MBeanServerConnection jmx = connector.getMBeanServerConnection();
                 ObjectName lookup = new ObjectName("dev.toolwarden:type=Tool,name=\"jmx-lookup\"");
                 Set<ObjectName> tools = Set.of();
-                // The beans are published by the agent's housekeeping thread about a second after start-up.
+                // The beans are published by the agent's housekeeping thread about a second after start-up (grace 0s).
                 for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); tools.size() < 2
                         && System.nanoTime() < until;) {
                     tools = jmx.queryNames(new ObjectName("dev.toolwarden:type=Tool,*"), null);
@@ -75,7 +76,7 @@ class ObservabilityIT {
 
     @Test
     void theBeansAreInTheApplicationsOwnMBeanServerUnlessSwitchedOff() {
-        ChildResult on = ChildJvm.app(JmxSelfCheck.class).args("20").run();
+        ChildResult on = ChildJvm.app(JmxSelfCheck.class).agentArguments("startup.grace=0s").args("20").run();
         assertEquals("2", on.values().get("beans"), "the runtime's and Hello.hello's: " + on.describe());
         ChildResult off = ChildJvm.app(JmxSelfCheck.class).agentArguments("jmx=false").args("3").run();
         assertEquals("0", off.values().get("beans"), off::describe);

@@ -91,6 +91,12 @@ public final class Keys {
     /** {@code toolwarden.monitor.interval}: resource sampling period. */
     public static final Key<Duration> MONITOR_INTERVAL = positiveDuration("toolwarden.monitor.interval",
             Duration.ofSeconds(1), "resource sampling period");
+    /**
+     * {@code toolwarden.startup.grace}: how long after the agent starts the work that serves only later
+     * waits: OSHI's set-up (the monitor samples the JDK's figures until then) and the JMX beans.
+     */
+    public static final Key<Duration> STARTUP_GRACE = duration("toolwarden.startup.grace", Duration.ofSeconds(10),
+            "how long after start OSHI's set-up and the JMX beans wait, off the application's start-up");
     /** {@code toolwarden.jfr.arguments}: what events record of argument values. */
     public static final Key<ArgumentRecording> JFR_ARGUMENTS = add(new Key<>("toolwarden.jfr.arguments",
             ArgumentRecording.NONE, ArgumentRecording::parse, v -> v.name().toLowerCase(Locale.ROOT),

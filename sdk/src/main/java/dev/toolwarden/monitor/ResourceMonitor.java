@@ -35,7 +35,8 @@ public final class ResourceMonitor {
     /** Consecutive samples over a CPU level before it counts as crossed (alert, and shedding at the hard level). */
     public static final int CPU_HOLD_SAMPLES = 3;
 
-    private final ResourceSampler sampler;
+    /** Replaced once at most: the JDK's figures for the start-up, then OSHI's. */
+    private volatile ResourceSampler sampler;
     private final Consumer<Alert> alerts;
     private final Duration interval;
     private final Limit memory;
@@ -169,6 +170,16 @@ public final class ResourceMonitor {
         List<Alert> out = new ArrayList<>(memory.active(now));
         out.addAll(cpu.active(now));
         return out;
+    }
+
+    /**
+     * Takes later samples from another source: OSHI's, once the start-up is over (the JDK's figures
+     * are the same quantities, read without a native library).
+     *
+     * @param next the new source
+     */
+    public void useSampler(ResourceSampler next) {
+        this.sampler = Objects.requireNonNull(next, "sampler");
     }
 
     /** @return where the figures come from */

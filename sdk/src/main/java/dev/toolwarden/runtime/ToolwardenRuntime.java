@@ -684,13 +684,16 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         }
         monitorStarted = true;
         long period = Math.max(100, configuration.get(Keys.MONITOR_INTERVAL).toMillis());
-        // OSHI takes a good part of a second of CPU to set itself up: on the housekeeping thread, and one
-        // interval after start, so that it does not compete with the application's own start-up for the
-        // CPU. Until then nothing is shed and resources() is empty.
+        // OSHI takes a good part of a second of CPU to set itself up (its classes, JNA's native library):
+        // on the housekeeping thread, once the start-up grace is over, so that it does not compete with the
+        // application's own start-up for the CPU. Until then the monitor samples the JDK's figures (the
+        // same quantities, no native library). Before the first interval nothing is shed.
+        long grace = configuration.get(Keys.STARTUP_GRACE).toMillis();
+        boolean later = grace > period && fault != FaultInjection.MONITOR;
         housekeeping().schedule(() -> {
             try {
                 dev.toolwarden.monitor.ResourceSampler sampler = fault == FaultInjection.MONITOR ? failingSampler()
-                        : ResourceSamplers.create();
+                        : later ? ResourceSamplers.jdk() : ResourceSamplers.create();
                 ResourceMonitor mon = new ResourceMonitor(configuration, sampler, this::alert);
                 mon.start(housekeeping());
                 monitor = mon;
@@ -698,6 +701,19 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                 Log.warn("the resource monitor cannot start (" + t + "); nothing is sampled or shed");
             }
         }, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (later) {
+            housekeeping().schedule(() -> {
+                ResourceMonitor mon = monitor;
+                try {
+                    dev.toolwarden.monitor.ResourceSampler sampler = ResourceSamplers.create();
+                    if (mon != null && !sampler.name().equals(mon.source())) {
+                        mon.useSampler(sampler);
+                    }
+                } catch (Throwable t) {
+                    Log.warn("OSHI cannot be set up (" + t + "); the monitor goes on with the JDK's figures");
+                }
+            }, grace, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         housekeeping().scheduleWithFixedDelay(this::conversationHousekeeping, period, period,
                 java.util.concurrent.TimeUnit.MILLISECONDS);
         DatabaseWatch watch = databaseWatch();

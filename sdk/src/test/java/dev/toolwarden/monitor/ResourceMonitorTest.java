@@ -252,6 +252,27 @@ class ResourceMonitorTest {
     }
 
     @Test
+    void laterSamplesComeFromTheSamplerItSwitchesTo() {
+        ResourceMonitor m = monitor();
+        m.sample();
+        ResourceUsage later = usage(95, 10, 10);
+        m.useSampler(new ResourceSampler() {
+            @Override
+            public ResourceUsage sample() {
+                return later;
+            }
+
+            @Override
+            public String name() {
+                return "oshi";
+            }
+        });
+        assertEquals("oshi", m.source());
+        assertSame(later, m.sample());
+        assertEquals(1, sampler.samples.get(), "the first sampler is not asked again");
+    }
+
+    @Test
     void unknownFiguresRaiseNothing() {
         ResourceMonitor m = monitor();
         ResourceUsage unknown = new ResourceUsage(Instant.now(), Double.NaN, Double.NaN, -1, -1, -1, -1, "fake");
