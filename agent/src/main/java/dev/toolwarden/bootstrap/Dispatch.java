@@ -174,13 +174,17 @@ public final class Dispatch {
 
     /**
      * Woven before each return of a guarded method: ends the call, and applies what the runtime
-     * decided: a timeout, a fallback's answer, an isolated body's result, a stage of its own.
-     * Also called with the default value when {@link #enterGuarded} skipped the body.
+     * decided: a timeout, an isolated body's result, a stage of its own. Also called with the
+     * default value when {@link #enterGuarded} skipped the body. The arguments are passed only where
+     * the runtime needs them on every exit (an asynchronous method with a fallback): when it wants the
+     * fallback called and they were not passed, this throws {@link ArgumentsWanted}, and the woven
+     * method's handler for it builds them and calls {@link #fallbackWithArguments}, so that no call
+     * that ends by itself copies its arguments.
      *
      * @param returned the body's result, boxed, or {@code null} for {@code void}
      * @param context what {@code enterGuarded} returned
      * @param self the receiver, or {@code null}
-     * @param arguments the arguments, or {@code null} (passed only to a method with a fallback)
+     * @param arguments the arguments, or {@code null}
      * @param fallback a handle on the fallback, or {@code null}
      * @param flags the method's flags ({@link Completion})
      * @return what the caller gets returned
@@ -191,10 +195,126 @@ public final class Dispatch {
         if (done == null) {
             return returned;
         }
+        if (done.fallbackWanted()) {
+            Object receiver = (flags & Completion.STATIC_FALLBACK) != 0 ? null : self;
+            if (arguments == null && fallback != null) {
+                throw new ArgumentsWanted(done, receiver);
+            }
+            try {
+                done = fallback(done, receiver, arguments, fallback);
+            } catch (Throwable failure) {
+                done = Completion.throwing(done.fallbackReason());
+            }
+        }
         if (done.thrown != null) {
             throw Dispatch.<RuntimeException>sneaky(done.thrown);
         }
         return fits(done.value, returned, flags) ? done.value : returned;
+    }
+
+    /**
+     * Woven before each return of a guarded method whose result the runtime does not need (it caches
+     * nothing and returns no stage): the result stays on the woven method's stack, unboxed, and is
+     * returned as it is unless the runtime decides otherwise. Then this throws: {@link Replaced} with
+     * the value the caller gets instead, {@link ArgumentsWanted} when the fallback is to be called,
+     * or what the caller gets thrown (a call past its hard limit). The woven method handles the first
+     * two; nothing is made on the path of a call that ends by itself.
+     *
+     * @param context what {@code enterGuarded} returned
+     * @param self the receiver, or {@code null}
+     * @param fallback a handle on the fallback, or {@code null}
+     * @param flags the method's flags ({@link Completion})
+     */
+    public static void exitGuardedKept(Object context, Object self, java.lang.invoke.MethodHandle fallback,
+            int flags) {
+        Completion done = finish(null, null, context, self, null, fallback, flags);
+        if (done == null) {
+            return;
+        }
+        if (done.fallbackWanted()) {
+            Object receiver = (flags & Completion.STATIC_FALLBACK) != 0 ? null : self;
+            if (fallback != null) {
+                throw new ArgumentsWanted(done, receiver);
+            }
+            try {
+                done = fallback(done, receiver, null, null);
+            } catch (Throwable failure) {
+                done = Completion.throwing(done.fallbackReason());
+            }
+        }
+        if (done.thrown != null) {
+            throw Dispatch.<RuntimeException>sneaky(done.thrown);
+        }
+        if (done.value != null || (flags & Completion.PRIMITIVE_RESULT) == 0) {
+            throw new Replaced(done.value);
+        }
+    }
+
+    /**
+     * Thrown by {@link #exitGuardedKept} to the woven method's own handler, never further: the caller
+     * gets this value instead of the body's. Made only on that path.
+     */
+    public static final class Replaced extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient Object value;
+
+        Replaced(Object value) {
+            super(null, null, false, false);
+            this.value = value;
+        }
+    }
+
+    /**
+     * Woven as the handler of {@link Replaced}.
+     *
+     * @param replaced what {@link #exitGuardedKept} threw
+     * @return the value the caller gets
+     */
+    public static Object replacement(Throwable replaced) {
+        return ((Replaced) replaced).value;
+    }
+
+    /**
+     * Thrown by {@link #exitGuardedReturned} to the woven method's own handler, never further: the
+     * runtime wants the fallback called, which needs the arguments. Made only on that path.
+     */
+    public static final class ArgumentsWanted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient Completion pending;
+        private final transient Object receiver;
+
+        ArgumentsWanted(Completion pending, Object receiver) {
+            super(null, null, false, false);
+            this.pending = pending;
+            this.receiver = receiver;
+        }
+    }
+
+    /**
+     * Woven as the handler of {@link ArgumentsWanted}: calls the fallback with the arguments.
+     *
+     * @param wanted what {@link #exitGuardedReturned} threw
+     * @param arguments the call's arguments
+     * @param fallback a handle on the fallback
+     * @param flags the method's flags ({@link Completion})
+     * @return the fallback's answer; otherwise throws what the caller gets thrown
+     */
+    public static Object fallbackWithArguments(Throwable wanted, Object[] arguments,
+            java.lang.invoke.MethodHandle fallback, int flags) {
+        ArgumentsWanted w = (ArgumentsWanted) wanted;
+        Completion done;
+        try {
+            done = fallback(w.pending, w.receiver, arguments, fallback);
+        } catch (Throwable failure) {
+            done = Completion.throwing(w.pending.fallbackReason()); // the runtime failed: the reason stands
+        }
+        if (done.thrown != null) {
+            throw Dispatch.<RuntimeException>sneaky(done.thrown);
+        }
+        if (done.value == null && (flags & Completion.PRIMITIVE_RESULT) != 0) {
+            throw Dispatch.<RuntimeException>sneaky(w.pending.fallbackReason()); // no value a primitive can take
+        }
+        return done.value;
     }
 
     /**
@@ -204,7 +324,7 @@ public final class Dispatch {
      * @param thrown what the body threw
      * @param context what {@code enterGuarded} returned
      * @param self the receiver, or {@code null}
-     * @param arguments the arguments, or {@code null}
+     * @param arguments the arguments, or {@code null} (passed only to a method with a fallback)
      * @param fallback a handle on the fallback, or {@code null}
      * @param flags the method's flags ({@link Completion})
      * @return what the caller gets returned instead of the throwable; otherwise throws what it gets thrown
@@ -212,6 +332,13 @@ public final class Dispatch {
     public static Object exitGuardedThrown(Throwable thrown, Object context, Object self, Object[] arguments,
             java.lang.invoke.MethodHandle fallback, int flags) {
         Completion done = finish(null, thrown, context, self, arguments, fallback, flags);
+        if (done != null && done.fallbackWanted()) {
+            try {
+                done = fallback(done, (flags & Completion.STATIC_FALLBACK) != 0 ? null : self, arguments, fallback);
+            } catch (Throwable failure) {
+                done = null; // the runtime failed: the body's throwable stands
+            }
+        }
         Throwable outcome = done == null ? thrown : done.thrown;
         if (outcome == null && (flags & Completion.PRIMITIVE_RESULT) != 0 && done.value == null) {
             outcome = thrown; // no value a primitive can take
@@ -222,17 +349,13 @@ public final class Dispatch {
         return done.value;
     }
 
-    /** @return how the runtime ends the call, or {@code null} to end it as the body did */
+    /** @return how the runtime ends the call (a fallback still to be called, perhaps), or {@code null} to end it as the body did */
     private static Completion finish(Object returned, Throwable thrown, Object context, Object self,
             Object[] arguments, java.lang.invoke.MethodHandle fallback, int flags) {
         try {
             Object receiver = (flags & Completion.STATIC_FALLBACK) != 0 ? null : self;
-            Completion done = exitGuarded(context, (flags & Completion.RESULT_ON_EXIT) != 0 ? returned : null, thrown,
+            return exitGuarded(context, (flags & Completion.RESULT_ON_EXIT) != 0 ? returned : null, thrown,
                     receiver, (flags & Completion.ARGUMENTS_ON_EXIT) != 0 ? arguments : null, fallback);
-            if (done != null && done.fallbackWanted()) {
-                done = fallback(done, receiver, arguments, fallback);
-            }
-            return done;
         } catch (Throwable failure) {
             return null; // the runtime failed: the call ends as the body ended it
         }

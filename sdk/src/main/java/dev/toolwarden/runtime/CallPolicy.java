@@ -34,4 +34,22 @@ public record CallPolicy(Duration softTimeout, Duration hardTimeout, boolean iso
             Duration cacheTtl, int maxConcurrent, String fallback) {
         this(softTimeout, hardTimeout, isolate, cacheCategory, cacheTtl, maxConcurrent, fallback, null);
     }
+
+    // equals and hashCode written out: a record's own link an ObjectMethods bootstrap at their first call.
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CallPolicy p && isolate == p.isolate && maxConcurrent == p.maxConcurrent
+                && java.util.Objects.equals(softTimeout, p.softTimeout)
+                && java.util.Objects.equals(hardTimeout, p.hardTimeout)
+                && java.util.Objects.equals(cacheCategory, p.cacheCategory)
+                && java.util.Objects.equals(cacheTtl, p.cacheTtl) && java.util.Objects.equals(fallback, p.fallback)
+                && java.util.Objects.equals(cacheKey, p.cacheKey);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(softTimeout, hardTimeout, isolate, cacheCategory, cacheTtl, maxConcurrent,
+                fallback, cacheKey);
+    }
 }

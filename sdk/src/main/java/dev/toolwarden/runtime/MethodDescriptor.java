@@ -51,4 +51,25 @@ public record MethodDescriptor(String name, ExecutionKind kind, String method, C
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(policy, "policy");
     }
+
+    // equals and hashCode written out: a record's own link an ObjectMethods bootstrap at their first call,
+    // tens of ms of the first woven class's weaving (the registry keys on descriptors).
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MethodDescriptor d && asynchronous == d.asynchronous && valueTypeExact == d.valueTypeExact
+                && name.equals(d.name) && kind == d.kind && method.equals(d.method) && policy.equals(d.policy)
+                && Objects.equals(valueType, d.valueType);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = name.hashCode();
+        h = 31 * h + kind.hashCode();
+        h = 31 * h + method.hashCode();
+        h = 31 * h + policy.hashCode();
+        h = 31 * h + Boolean.hashCode(asynchronous);
+        h = 31 * h + Objects.hashCode(valueType);
+        return 31 * h + Boolean.hashCode(valueTypeExact);
+    }
 }

@@ -17,7 +17,14 @@ import org.objectweb.asm.Type;
  *   try {
  *       body, where each {@code return v} becomes
  *           Dispatch.exitReturned(context); return v;                     // plain
- *           return (T) Dispatch.exitGuardedReturned(v, context, ...);     // guarded
+ *           try {                                                         // guarded
+ *               Dispatch.exitGuardedKept(context, ...); return v;         // v untouched, unboxed
+ *               return (T) Dispatch.exitGuardedReturned(v, context, ...); // where the runtime needs v (caching, stages)
+ *           } catch (Replaced r) {                 // the caller gets another value
+ *               return (T) Dispatch.replacement(r);
+ *           } catch (ArgumentsWanted w) {          // the fallback is to be called: only now the arguments are copied
+ *               return (T) Dispatch.fallbackWithArguments(w, new Object[] {arguments...}, ...);
+ *           }
  *   } catch (Throwable t) {
  *       throw Dispatch.exitThrown(t, context);                            // plain
  *       return (T) Dispatch.exitGuardedThrown(t, context, ...);           // guarded (throws, or a fallback's answer)
@@ -39,6 +46,8 @@ final class ToolAdvice extends MethodVisitor {
     private static final String COMPLETION = "dev/toolwarden/bootstrap/Completion";
     private static final String OBJECT = "java/lang/Object";
     private static final String THROWABLE = "java/lang/Throwable";
+    private static final String ARGUMENTS_WANTED = "dev/toolwarden/bootstrap/Dispatch$ArgumentsWanted";
+    private static final String REPLACED = "dev/toolwarden/bootstrap/Dispatch$Replaced";
     private static final String GUARDED_TAIL = "Ljava/lang/Object;Ljava/lang/Object;[Ljava/lang/Object;"
             + "Ljava/lang/invoke/MethodHandle;I)Ljava/lang/Object;";
 
@@ -52,6 +61,10 @@ final class ToolAdvice extends MethodVisitor {
     /** The locals of the frames the advice writes: the parameters, then the context. */
     private final Object[] adviceLocals;
     private final List<Label> ranges = new ArrayList<>();
+    /** The calls of {@code exitGuarded*}, which throw {@code ArgumentsWanted} when the fallback is to be called. */
+    private final List<Label> guardedExits = new ArrayList<>();
+    /** The calls of {@code exitGuardedKept}, which throw {@code Replaced} when the caller gets another value. */
+    private final List<Label> keptExits = new ArrayList<>();
     private Label rangeStart;
 
     /**
@@ -129,7 +142,9 @@ final class ToolAdvice extends MethodVisitor {
     public void visitInsn(int opcode) {
         if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
             closeRange();
-            if (plan.guarded()) {
+            if (plan.guarded() && (plan.flags() & dev.toolwarden.bootstrap.Completion.RESULT_ON_EXIT) == 0) {
+                guardedKeep(opcode);
+            } else if (plan.guarded()) {
                 guardedReturn();
             } else {
                 mv.visitVarInsn(Opcodes.ALOAD, context);
@@ -143,17 +158,55 @@ final class ToolAdvice extends MethodVisitor {
         super.visitInsn(opcode);
     }
 
-    /** The value to return is on the stack (nothing for {@code void}): hands it to the runtime and returns its answer. */
+    /**
+     * The value to return is on the stack (nothing for {@code void}): hands it to the runtime and
+     * returns its answer. The arguments are passed only where every exit needs them (an asynchronous
+     * method with a fallback); elsewhere the call throws {@code ArgumentsWanted} when the fallback is to
+     * be called, to a handler that copies them then (below, in {@link #visitMaxs}).
+     */
     private void guardedReturn() {
         if (returnType.getSort() == Type.VOID) {
             mv.visitInsn(Opcodes.ACONST_NULL);
         } else {
             Bytecode.box(mv, returnType);
         }
-        pushExitOperands();
+        mv.visitVarInsn(Opcodes.ALOAD, context);
+        pushSelf();
+        pushArgumentsIf((plan.flags() & dev.toolwarden.bootstrap.Completion.ARGUMENTS_ON_EXIT) != 0);
+        Bytecode.pushHandle(mv, plan.fallback());
+        Bytecode.pushInt(mv, plan.flags());
+        Label start = new Label();
+        Label end = new Label();
+        mv.visitLabel(start);
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "exitGuardedReturned", "(Ljava/lang/Object;" + GUARDED_TAIL,
                 false);
+        mv.visitLabel(end);
+        guardedExits.add(start);
+        guardedExits.add(end);
         returnAnswer();
+    }
+
+    /**
+     * The value to return is on the stack, and the runtime does not need it: it stays there, unboxed,
+     * and is returned unless the runtime throws {@code Replaced} (or {@code ArgumentsWanted}) to the
+     * handlers written in {@link #visitMaxs}.
+     */
+    private void guardedKeep(int returnOpcode) {
+        mv.visitVarInsn(Opcodes.ALOAD, context);
+        pushSelf();
+        Bytecode.pushHandle(mv, plan.fallback());
+        Bytecode.pushInt(mv, plan.flags());
+        Label start = new Label();
+        Label end = new Label();
+        mv.visitLabel(start);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "exitGuardedKept",
+                "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/invoke/MethodHandle;I)V", false);
+        mv.visitLabel(end);
+        guardedExits.add(start);
+        guardedExits.add(end);
+        keptExits.add(start);
+        keptExits.add(end);
+        mv.visitInsn(returnOpcode);
     }
 
     private void returnAnswer() {
@@ -199,6 +252,38 @@ final class ToolAdvice extends MethodVisitor {
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "exitThrown",
                     "(Ljava/lang/Throwable;Ljava/lang/Object;)Ljava/lang/Throwable;", false);
             mv.visitInsn(Opcodes.ATHROW);
+        }
+        if (!keptExits.isEmpty()) {
+            // The caller gets another value than the body's: taken from the exception, on this rare path only.
+            Label replaced = new Label();
+            mv.visitLabel(replaced);
+            if (frames) {
+                mv.visitFrame(Opcodes.F_NEW, adviceLocals.length, adviceLocals.clone(), 1, new Object[] {REPLACED});
+            }
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "replacement", "(Ljava/lang/Throwable;)Ljava/lang/Object;",
+                    false);
+            returnAnswer();
+            for (int i = 0; i < keptExits.size(); i += 2) {
+                mv.visitTryCatchBlock(keptExits.get(i), keptExits.get(i + 1), replaced, REPLACED);
+            }
+        }
+        if (plan.guarded() && plan.fallback() != null && !guardedExits.isEmpty()) {
+            // The fallback is to be called after a return: its arguments are copied now, on this rare path only.
+            Label wanted = new Label();
+            mv.visitLabel(wanted);
+            if (frames) {
+                mv.visitFrame(Opcodes.F_NEW, adviceLocals.length, adviceLocals.clone(), 1,
+                        new Object[] {ARGUMENTS_WANTED});
+            }
+            pushArguments();
+            Bytecode.pushHandle(mv, plan.fallback());
+            Bytecode.pushInt(mv, plan.flags());
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "fallbackWithArguments",
+                    "(Ljava/lang/Throwable;[Ljava/lang/Object;Ljava/lang/invoke/MethodHandle;I)Ljava/lang/Object;", false);
+            returnAnswer();
+            for (int i = 0; i < guardedExits.size(); i += 2) {
+                mv.visitTryCatchBlock(guardedExits.get(i), guardedExits.get(i + 1), wanted, ARGUMENTS_WANTED);
+            }
         }
         // Last in the exception table: the body's own handlers, registered before, are tried first.
         for (int i = 0; i < ranges.size(); i += 2) {

@@ -331,6 +331,29 @@ class AdviceWeavingTest {
         }
 
         @Test
+        void withoutTheResultOnExitTheValueStaysUnboxedUnlessTheRuntimeReplacesIt() throws Throwable {
+            Completion[] next = {null};
+            List<Object> results = new ArrayList<>();
+            script.put("exitGuarded", args -> {
+                results.add(args[1]);
+                return next[0];
+            });
+            Class<?> woven = weave(all(m -> new WovenMethod(2, -1, true, false, primitiveFlag(m), null, null)));
+            Object w = newInstance(woven);
+            assertEquals(120, call(woven, null, "factorial", 5), "the body's value stands");
+            next[0] = Completion.returning(41);
+            assertEquals(41, call(woven, null, "factorial", 1));
+            next[0] = Completion.returning(null);
+            assertEquals(1, call(woven, null, "factorial", 1), "no value a primitive can take: the body's stands");
+            next[0] = Completion.returning("other");
+            assertEquals("other", call(woven, w, "locals", "x"));
+            next[0] = Completion.returning(null);
+            assertNull(call(woven, w, "locals", "x"), "null replaces a reference");
+            assertEquals(9, results.size());
+            assertTrue(results.stream().allMatch(java.util.Objects::isNull), "the result is not passed: " + results);
+        }
+
+        @Test
         void aFallbacksAnswerReplacesTheBodysExceptionAndAThrowableReplacesTheValue() throws Throwable {
             IllegalStateException replacement = new IllegalStateException("timed out");
             script.put("exitGuarded", args -> args[2] != null ? Completion.returning("fallback")
@@ -351,6 +374,8 @@ class AdviceWeavingTest {
                     Fixture.class.getName().replace('.', '/'), "nothing", "()V", false))));
             Object w = newInstance(woven);
             assertEquals("from [ab]", call(woven, w, "locals", "ab"), calls::toString);
+            assertEquals("exitGuarded[context, null, null, " + w + ", null, handle]", calls.get(1),
+                    "a return does not copy the arguments: only a fallback that is called gets them");
             String fallback = calls.get(calls.size() - 1);
             assertTrue(fallback.startsWith("fallback[" + Completion.class.getName() + "@")
                     && fallback.endsWith(", " + w + ", [ab], handle]"), calls::toString);

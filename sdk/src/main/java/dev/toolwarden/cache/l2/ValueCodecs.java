@@ -73,7 +73,7 @@ public final class ValueCodecs {
      * @return whether values of it have a built-in codec
      */
     public static boolean builtIn(String typeName) {
-        return BUILT_IN.containsKey(typeName);
+        return BuiltIn.CODECS.containsKey(typeName);
     }
 
     /**
@@ -89,7 +89,7 @@ public final class ValueCodecs {
         if (own != null) {
             return new Registered(own);
         }
-        Codec builtIn = BUILT_IN.get(typeName);
+        Codec builtIn = BuiltIn.CODECS.get(typeName);
         if (builtIn != null) {
             return builtIn;
         }
@@ -179,26 +179,32 @@ public final class ValueCodecs {
         }
     };
 
-    private static final Map<String, Codec> BUILT_IN = Map.ofEntries(
-            Map.entry("java.lang.String", new Text("string", s -> s)),
-            Map.entry("[B", BYTES),
-            Map.entry("byte[]", BYTES),
-            Map.entry("java.lang.Integer", new Text("integer", Integer::valueOf)),
-            Map.entry("int", new Text("integer", Integer::valueOf)),
-            Map.entry("java.lang.Long", new Text("long", Long::valueOf)),
-            Map.entry("long", new Text("long", Long::valueOf)),
-            Map.entry("java.lang.Double", new Text("double", Double::valueOf)),
-            Map.entry("double", new Text("double", Double::valueOf)),
-            Map.entry("java.lang.Float", new Text("float", Float::valueOf)),
-            Map.entry("float", new Text("float", Float::valueOf)),
-            Map.entry("java.lang.Short", new Text("short", Short::valueOf)),
-            Map.entry("short", new Text("short", Short::valueOf)),
-            Map.entry("java.lang.Byte", new Text("byte", Byte::valueOf)),
-            Map.entry("byte", new Text("byte", Byte::valueOf)),
-            Map.entry("java.lang.Character", new Text("char", ValueCodecs::character)),
-            Map.entry("char", new Text("char", ValueCodecs::character)),
-            Map.entry("java.lang.Boolean", new Text("boolean", ValueCodecs::bool)),
-            Map.entry("boolean", new Text("boolean", ValueCodecs::bool)));
+    /**
+     * The built-in codecs, in a class of their own: made at the first shared-tier use, not when a
+     * runtime is built (each is a lambda the JVM links at start-up otherwise).
+     */
+    private static final class BuiltIn {
+        static final Map<String, Codec> CODECS = Map.ofEntries(
+                Map.entry("java.lang.String", new Text("string", s -> s)),
+                Map.entry("[B", BYTES),
+                Map.entry("byte[]", BYTES),
+                Map.entry("java.lang.Integer", new Text("integer", Integer::valueOf)),
+                Map.entry("int", new Text("integer", Integer::valueOf)),
+                Map.entry("java.lang.Long", new Text("long", Long::valueOf)),
+                Map.entry("long", new Text("long", Long::valueOf)),
+                Map.entry("java.lang.Double", new Text("double", Double::valueOf)),
+                Map.entry("double", new Text("double", Double::valueOf)),
+                Map.entry("java.lang.Float", new Text("float", Float::valueOf)),
+                Map.entry("float", new Text("float", Float::valueOf)),
+                Map.entry("java.lang.Short", new Text("short", Short::valueOf)),
+                Map.entry("short", new Text("short", Short::valueOf)),
+                Map.entry("java.lang.Byte", new Text("byte", Byte::valueOf)),
+                Map.entry("byte", new Text("byte", Byte::valueOf)),
+                Map.entry("java.lang.Character", new Text("char", ValueCodecs::character)),
+                Map.entry("char", new Text("char", ValueCodecs::character)),
+                Map.entry("java.lang.Boolean", new Text("boolean", ValueCodecs::bool)),
+                Map.entry("boolean", new Text("boolean", ValueCodecs::bool)));
+    }
 
     /** Primitive type names and their boxes: a codec registered for {@code Integer} serves {@code int} methods. */
     private static final Map<String, String> BOXED = Map.of("int", "java.lang.Integer", "long", "java.lang.Long",
