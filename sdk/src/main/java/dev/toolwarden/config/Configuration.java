@@ -98,11 +98,14 @@ public final class Configuration {
         EnumMap<ConfigSource, Map<String, Raw>> raw = new EnumMap<>(ConfigSource.class);
         raw.put(ConfigSource.AGENT_ARGUMENT, parseAgentArguments(agentArguments, problems));
         Map<String, Raw> props = new LinkedHashMap<>();
-        new TreeMap<>(systemProperties).forEach((k, v) -> {
+        // Loops rather than lambdas here and below: this runs once, at the agent's start, where each lambda
+        // would be a class the JVM spins first.
+        for (Map.Entry<String, String> e : new TreeMap<>(systemProperties).entrySet()) {
+            String k = e.getKey();
             if (k.startsWith(PREFIX)) {
-                props.put(k, new Raw(k, v, ConfigSource.SYSTEM_PROPERTY, "-D" + k));
+                props.put(k, new Raw(k, e.getValue(), ConfigSource.SYSTEM_PROPERTY, "-D" + k));
             }
-        });
+        }
         raw.put(ConfigSource.SYSTEM_PROPERTY, props);
         raw.put(ConfigSource.ENVIRONMENT, parseEnvironment(environment, problems));
 
@@ -144,7 +147,9 @@ public final class Configuration {
                 tools, categories, problems);
         c.crossCheck();
         // A value may hold a line break (an escape in the file, an environment variable): keep each problem one line.
-        problems.replaceAll(p -> p.replace("\r", "\\r").replace("\n", "\\n"));
+        for (int i = 0; i < problems.size(); i++) {
+            problems.set(i, problems.get(i).replace("\r", "\\r").replace("\n", "\\n"));
+        }
         return c;
     }
 
@@ -396,42 +401,50 @@ public final class Configuration {
     private static Map<String, ToolSettings> toolSettings(Map<String, Raw> chosen, List<String> problems) {
         Map<String, String> names = new LinkedHashMap<>();
         Map<String, Map<String, Raw>> byTool = new LinkedHashMap<>();
-        chosen.forEach((identity, r) -> {
+        for (Map.Entry<String, Raw> e : chosen.entrySet()) {
+            String identity = e.getKey();
             if (identity.startsWith("tools|")) {
                 String[] parts = identity.split("\\|");
                 String n = normalize(parts[1]);
                 names.putIfAbsent(n, parts[1]);
-                byTool.computeIfAbsent(n, x -> new LinkedHashMap<>()).putIfAbsent(parts[2], r);
+                byTool.computeIfAbsent(n, x -> new LinkedHashMap<>()).putIfAbsent(parts[2], e.getValue());
             }
-        });
+        }
         Map<String, ToolSettings> out = new LinkedHashMap<>();
-        byTool.forEach((n, settings) -> {
+        for (Map.Entry<String, Map<String, Raw>> e : byTool.entrySet()) {
+            String n = e.getKey();
+            Map<String, Raw> settings = e.getValue();
             Duration soft = perValue(settings.get("timeout.soft"), Keys::parseDuration, problems);
             Duration hard = perValue(settings.get("timeout.hard"), Keys::parseDuration, problems);
             Boolean isolate = perValue(settings.get("isolate"), Keys::parseBoolean, problems);
             String cache = perValue(settings.get("cache"), Configuration::categoryName, problems);
             Integer max = perValue(settings.get("max-concurrent"), Keys::nonNegativeInt, problems);
             out.put(n, new ToolSettings(names.get(n), soft, hard, isolate, cache, max));
-        });
+        }
         return Collections.unmodifiableMap(out);
     }
 
     private static Map<String, CacheCategorySettings> categorySettings(Map<String, Raw> chosen, List<String> problems) {
         Map<String, Map<String, Raw>> byCategory = new LinkedHashMap<>();
-        chosen.forEach((identity, r) -> {
+        for (Map.Entry<String, Raw> e : chosen.entrySet()) {
+            String identity = e.getKey();
             if (identity.startsWith("cache|")) {
                 String[] parts = identity.split("\\|");
                 byCategory.computeIfAbsent(parts[1].toLowerCase(Locale.ROOT), x -> new LinkedHashMap<>())
-                        .putIfAbsent(parts[2], r);
+                        .putIfAbsent(parts[2], e.getValue());
             }
-        });
+        }
         Map<String, CacheCategorySettings> out = new LinkedHashMap<>();
-        DEFAULT_CATEGORIES.forEach((name, ttl) -> out.put(name, new CacheCategorySettings(name, ttl, null)));
-        byCategory.forEach((name, settings) -> {
+        for (Map.Entry<String, Duration> e : DEFAULT_CATEGORIES.entrySet()) {
+            out.put(e.getKey(), new CacheCategorySettings(e.getKey(), e.getValue(), null));
+        }
+        for (Map.Entry<String, Map<String, Raw>> e : byCategory.entrySet()) {
+            String name = e.getKey();
+            Map<String, Raw> settings = e.getValue();
             if (!name.matches("[a-z0-9_\\-]+")) {
                 problems.add("cache category '" + name + "' in " + settings.values().iterator().next().describe()
                         + " is not a name of letters, digits, '_' and '-'; ignored");
-                return;
+                continue;
             }
             CacheCategorySettings base = out.getOrDefault(name,
                     new CacheCategorySettings(name, DEFAULT_CATEGORIES.get("response_cache"), null));
@@ -444,7 +457,7 @@ public final class Configuration {
                     refresh == null || refresh.isZero() ? base.refreshAfter() : refresh,
                     maxBytes == null || maxBytes <= 0 ? base.maxBytes() : maxBytes, l2 == null ? base.l2() : l2,
                     l2Wait == null || l2Wait.isZero() ? base.l2Wait() : l2Wait));
-        });
+        }
         return Collections.unmodifiableMap(out);
     }
 
@@ -481,22 +494,26 @@ public final class Configuration {
 
     private void crossCheck() {
         if (get(Keys.REDIS_URL).isEmpty()) {
-            categories.values().stream().filter(CacheCategorySettings::l2).forEach(c -> problems.add("toolwarden.cache."
-                    + c.category() + ".l2=redis needs toolwarden.redis.url; the category is cached in each JVM only"));
+            for (CacheCategorySettings c : categories.values()) {
+                if (c.l2()) {
+                    problems.add("toolwarden.cache." + c.category()
+                            + ".l2=redis needs toolwarden.redis.url; the category is cached in each JVM only");
+                }
+            }
         }
         order(Keys.TIMEOUT_SOFT, Keys.TIMEOUT_HARD);
         order(Keys.MEMORY_SOFT, Keys.MEMORY_HARD);
         order(Keys.CPU_SOFT, Keys.CPU_HARD);
         order(Keys.DB_SOFT, Keys.DB_HARD);
         order(Keys.CONVERSATION_SOFT, Keys.CONVERSATION_HARD);
-        tools.values().forEach(t -> {
+        for (ToolSettings t : tools.values()) {
             if (t.softTimeout() != null && t.hardTimeout() != null && !t.softTimeout().isZero()
                     && !t.hardTimeout().isZero() && t.softTimeout().compareTo(t.hardTimeout()) >= 0) {
                 problems.add("toolwarden.tools." + t.name() + ".timeout.soft=" + Durations.format(t.softTimeout())
                         + " is not below its timeout.hard=" + Durations.format(t.hardTimeout())
                         + ": the soft limit will never be reached");
             }
-        });
+        }
     }
 
     private <T extends Comparable<T>> void order(Key<T> soft, Key<T> hard) {

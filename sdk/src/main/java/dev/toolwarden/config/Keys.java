@@ -34,7 +34,7 @@ public final class Keys {
             "more annotations (by class name) that mark chat handlers");
     /** {@code toolwarden.methods}: tool methods chosen by pattern. */
     public static final Key<List<MethodPattern>> METHODS = add(new Key<>("toolwarden.methods", List.of(),
-            text -> list(text, MethodPattern::parse), Keys::joinList,
+            conv(Conv.PATTERN_LIST), conv(Conv.JOIN_LIST),
             "tool methods by pattern: com.acme.Search#query, com.acme.tools.*#*"));
     /** {@code toolwarden.include}: package prefixes to consider; empty means all. */
     public static final Key<List<String>> INCLUDE = nameList("toolwarden.include", List.of(),
@@ -50,11 +50,11 @@ public final class Keys {
             "default hard limit of a woven call");
     /** {@code toolwarden.isolation.threads}: the bound on worker threads for isolated calls. */
     public static final Key<Integer> ISOLATION_THREADS = add(new Key<>("toolwarden.isolation.threads", 64,
-            text -> positiveInt(text), String::valueOf,
+            conv(Conv.POSITIVE_INT), conv(Conv.VALUE_OF),
             "worker threads for isolated calls (@Timeout(isolate = true)); past it, calls are rejected"));
     /** {@code toolwarden.cache.max-size}: entries per cache category. */
     public static final Key<Integer> CACHE_MAX_SIZE = add(new Key<>("toolwarden.cache.max-size", 1000,
-            text -> positiveInt(text), String::valueOf, "entries per cache category"));
+            conv(Conv.POSITIVE_INT), conv(Conv.VALUE_OF), "entries per cache category"));
     /** {@code toolwarden.shedding}: shed tool calls while a hard memory or CPU limit holds. */
     public static final Key<Boolean> SHEDDING = bool("toolwarden.shedding", true,
             "shed tool calls while a hard memory or CPU limit holds");
@@ -63,7 +63,7 @@ public final class Keys {
             "true: chat handlers are shed too while a hard memory or CPU limit holds (default: only tools)");
     /** {@code toolwarden.conversation.max}: the most conversations tracked at once. */
     public static final Key<Integer> CONVERSATION_MAX = add(new Key<>("toolwarden.conversation.max", 100_000,
-            text -> positiveInt(text), String::valueOf,
+            conv(Conv.POSITIVE_INT), conv(Conv.VALUE_OF),
             "the most conversations tracked at once; past it some are dropped before they are idle (logged)"));
     /** {@code toolwarden.conversation.idle}: drop conversations idle this long. */
     public static final Key<Duration> CONVERSATION_IDLE = positiveDuration("toolwarden.conversation.idle",
@@ -99,14 +99,14 @@ public final class Keys {
             "how long after start OSHI's set-up and the JMX beans wait, off the application's start-up");
     /** {@code toolwarden.jfr.arguments}: what events record of argument values. */
     public static final Key<ArgumentRecording> JFR_ARGUMENTS = add(new Key<>("toolwarden.jfr.arguments",
-            ArgumentRecording.NONE, ArgumentRecording::parse, v -> v.name().toLowerCase(Locale.ROOT),
+            ArgumentRecording.NONE, conv(Conv.ARGUMENT_RECORDING), conv(Conv.LOWER_NAME),
             "none, hash or full: what events record of argument values"));
     /** {@code toolwarden.jfr.record}: a file the agent records to and dumps on exit. */
     public static final Key<String> JFR_RECORD = string("toolwarden.jfr.record", "",
             "a file: the agent records to it and dumps it on exit");
     /** {@code toolwarden.db.url}: where tool metrics persist. */
-    public static final Key<String> DB_URL = add(new Key<>("toolwarden.db.url", "", Keys::jdbcUrl,
-            v -> v.isEmpty() ? "embedded H2" : v,
+    public static final Key<String> DB_URL = add(new Key<>("toolwarden.db.url", "", conv(Conv.JDBC_URL),
+            conv(Conv.DB_URL_SHOWN),
             "JDBC URL where tool metrics persist (default: embedded H2 under ~/.toolwarden; none: not persisted)"));
     /** {@code toolwarden.db.user}: the metrics database's user. */
     public static final Key<String> DB_USER = string("toolwarden.db.user", "", "the metrics database's user");
@@ -120,8 +120,8 @@ public final class Keys {
     public static final Key<String> APPLICATION = string("toolwarden.application", "default",
             "the application's name: the metrics database keeps one set of tool metrics per application");
     /** {@code toolwarden.redis.url}: the Redis server of the shared second-level cache. */
-    public static final Key<String> REDIS_URL = add(new Key<>("toolwarden.redis.url", "", Keys::redisUrl,
-            v -> v.isEmpty() ? "none" : Configuration.masked("toolwarden.redis.url", v),
+    public static final Key<String> REDIS_URL = add(new Key<>("toolwarden.redis.url", "", conv(Conv.REDIS_URL),
+            conv(Conv.REDIS_URL_SHOWN),
             "redis://host:port[/database] of the shared cache tier that categories with .l2=redis use (default: none)"));
     /** {@code toolwarden.redis.timeout}: the bound on every Redis operation. */
     public static final Key<Duration> REDIS_TIMEOUT = positiveDuration("toolwarden.redis.timeout", Duration.ofMillis(100),
@@ -131,17 +131,17 @@ public final class Keys {
             "how often a Redis that cannot be reached is tried again");
     /** {@code toolwarden.accounting.cpu}: whether calls measure their CPU time. */
     public static final Key<CpuAccounting> ACCOUNTING_CPU = add(new Key<>("toolwarden.accounting.cpu",
-            CpuAccounting.ON, CpuAccounting::parse, CpuAccounting::toString,
+            CpuAccounting.ON, conv(Conv.CPU_ACCOUNTING), conv(Conv.VALUE_OF),
             "on, off or 1/N: measure CPU time of every call, none, or one in N"));
     /** {@code toolwarden.jmx}: publish MXBeans under the {@code dev.toolwarden} domain. */
     public static final Key<Boolean> JMX = bool("toolwarden.jmx", true,
             "publish statistics as MXBeans under the dev.toolwarden JMX domain");
     /** {@code toolwarden.log.level}: the lowest level of Toolwarden's own log lines. */
     public static final Key<Log.Level> LOG_LEVEL = add(new Key<>("toolwarden.log.level", Log.Level.INFO,
-            Log::parseLevel, v -> v.name().toLowerCase(Locale.ROOT), "debug, info, warn, error or off"));
+            conv(Conv.LOG_LEVEL), conv(Conv.LOWER_NAME), "debug, info, warn, error or off"));
     /** {@code toolwarden.debug.fail}: injected internal failures, for tests. */
     public static final Key<FaultInjection> DEBUG_FAIL = add(new Key<>("toolwarden.debug.fail", FaultInjection.NONE,
-            FaultInjection::parse, v -> v.name().toLowerCase(Locale.ROOT),
+            conv(Conv.FAULT_INJECTION), conv(Conv.LOWER_NAME),
             "none, enter, exit, weave, cache, monitor or jfr: fail inside Toolwarden on purpose (tests only)"));
 
     private Keys() {
@@ -156,13 +156,98 @@ public final class Keys {
         return ALL.get(name);
     }
 
+    /**
+     * The parsers and formatters of the keys, as one class that switches on what it is: written as
+     * lambdas, each would be a class the JVM spins at the agent's start-up (34 of them, about a
+     * millisecond each, before the JIT has compiled the spinning), for code that runs once.
+     */
+    private static final class Conv implements Function<Object, Object> {
+        static final int BOOLEAN = 0;
+        static final int VALUE_OF = 1;
+        static final int TRIM = 2;
+        static final int NONE_IF_EMPTY = 3;
+        static final int DURATION = 4;
+        static final int POSITIVE_DURATION = 5;
+        static final int DURATION_SHOWN = 6;
+        static final int PERCENT = 7;
+        static final int PERCENT_SHOWN = 8;
+        static final int DATA_SIZE = 9;
+        static final int DATA_SIZE_SHOWN = 10;
+        static final int NAME_LIST = 11;
+        static final int PATTERN_LIST = 12;
+        static final int JOIN_LIST = 13;
+        static final int POSITIVE_INT = 14;
+        static final int ARGUMENT_RECORDING = 15;
+        static final int CPU_ACCOUNTING = 16;
+        static final int LOG_LEVEL = 17;
+        static final int FAULT_INJECTION = 18;
+        static final int LOWER_NAME = 19;
+        static final int JDBC_URL = 20;
+        static final int DB_URL_SHOWN = 21;
+        static final int REDIS_URL = 22;
+        static final int REDIS_URL_SHOWN = 23;
+
+        private final int what;
+
+        Conv(int what) {
+            this.what = what;
+        }
+
+        @Override
+        public Object apply(Object v) {
+            switch (what) {
+                case BOOLEAN: return parseBoolean((String) v);
+                case VALUE_OF: return String.valueOf(v);
+                case TRIM: return ((String) v).trim();
+                case NONE_IF_EMPTY: return ((String) v).isEmpty() ? "(none)" : v;
+                case DURATION: return parseDuration((String) v);
+                case POSITIVE_DURATION: return positiveDuration((String) v);
+                case DURATION_SHOWN: return Durations.format((Duration) v);
+                case PERCENT: return parsePercent((String) v);
+                case PERCENT_SHOWN: return formatPercent((Double) v);
+                case DATA_SIZE: return DataSize.parse((String) v);
+                case DATA_SIZE_SHOWN: return DataSize.format((Long) v);
+                case NAME_LIST: return list((String) v, new Conv(-1));
+                case PATTERN_LIST: return list((String) v, new Conv(-2));
+                case JOIN_LIST: return joinList((List<?>) v);
+                case POSITIVE_INT: return positiveInt((String) v);
+                case ARGUMENT_RECORDING: return ArgumentRecording.parse((String) v);
+                case CPU_ACCOUNTING: return CpuAccounting.parse((String) v);
+                case LOG_LEVEL: return Log.parseLevel((String) v);
+                case FAULT_INJECTION: return FaultInjection.parse((String) v);
+                case LOWER_NAME: return ((Enum<?>) v).name().toLowerCase(Locale.ROOT);
+                case JDBC_URL: return jdbcUrl((String) v);
+                case DB_URL_SHOWN: return ((String) v).isEmpty() ? "embedded H2" : v;
+                case REDIS_URL: return redisUrl((String) v);
+                case REDIS_URL_SHOWN: return ((String) v).isEmpty() ? "none"
+                        : Configuration.masked("toolwarden.redis.url", (String) v);
+                case -1: return javaName((String) v); // an item of NAME_LIST
+                case -2: return MethodPattern.parse((String) v); // an item of PATTERN_LIST
+                default: throw new IllegalStateException("no conversion " + what);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <A, B> Function<A, B> conv(int what) {
+        return (Function<A, B>) (Function<?, ?>) new Conv(what);
+    }
+
+    private static Duration positiveDuration(String text) {
+        Duration d = parseDuration(text);
+        if (d.isZero()) {
+            throw new IllegalArgumentException("is zero: expected a positive duration such as 1s");
+        }
+        return d;
+    }
+
     private static <T> Key<T> add(Key<T> key) {
         ALL.put(key.name(), key);
         return key;
     }
 
     private static Key<Boolean> bool(String name, boolean def, String description) {
-        return add(new Key<>(name, def, Keys::parseBoolean, String::valueOf, description));
+        return add(new Key<>(name, def, conv(Conv.BOOLEAN), conv(Conv.VALUE_OF), description));
     }
 
     static String redisUrl(String text) {
@@ -193,33 +278,27 @@ public final class Keys {
     }
 
     private static Key<String> string(String name, String def, String description) {
-        return add(new Key<>(name, def, String::trim, v -> v.isEmpty() ? "(none)" : v, description));
+        return add(new Key<>(name, def, conv(Conv.TRIM), conv(Conv.NONE_IF_EMPTY), description));
     }
 
     private static Key<Duration> duration(String name, Duration def, String description) {
-        return add(new Key<>(name, def, Keys::parseDuration, Durations::format, description));
+        return add(new Key<>(name, def, conv(Conv.DURATION), conv(Conv.DURATION_SHOWN), description));
     }
 
     private static Key<Duration> positiveDuration(String name, Duration def, String description) {
-        return add(new Key<>(name, def, text -> {
-            Duration d = parseDuration(text);
-            if (d.isZero()) {
-                throw new IllegalArgumentException("is zero: expected a positive duration such as 1s");
-            }
-            return d;
-        }, Durations::format, description));
+        return add(new Key<>(name, def, conv(Conv.POSITIVE_DURATION), conv(Conv.DURATION_SHOWN), description));
     }
 
     private static Key<Double> percent(String name, double def, String description) {
-        return add(new Key<>(name, def, Keys::parsePercent, Keys::formatPercent, description));
+        return add(new Key<>(name, def, conv(Conv.PERCENT), conv(Conv.PERCENT_SHOWN), description));
     }
 
     private static Key<Long> dataSize(String name, long def, String description) {
-        return add(new Key<>(name, def, DataSize::parse, DataSize::format, description));
+        return add(new Key<>(name, def, conv(Conv.DATA_SIZE), conv(Conv.DATA_SIZE_SHOWN), description));
     }
 
     private static Key<List<String>> nameList(String name, List<String> def, String description) {
-        return add(new Key<>(name, def, text -> list(text, Keys::javaName), Keys::joinList, description));
+        return add(new Key<>(name, def, conv(Conv.NAME_LIST), conv(Conv.JOIN_LIST), description));
     }
 
     static Duration parseDuration(String text) {
@@ -302,7 +381,7 @@ public final class Keys {
     }
 
     /** Splits a comma-separated list, trimming items and dropping empty ones. */
-    static <T> List<T> list(String text, Function<String, T> item) {
+    static <T> List<T> list(String text, Function<? super String, ? extends T> item) {
         List<T> out = new ArrayList<>();
         for (String part : text.split(",")) {
             String p = part.trim();
