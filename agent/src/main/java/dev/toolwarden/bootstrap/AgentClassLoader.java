@@ -112,7 +112,7 @@ final class AgentClassLoader extends ClassLoader {
     }
 
     /**
-     * Reads the agent's own resources (and class files, for Byte Buddy) straight from the open jar,
+     * Reads the agent's own resources straight from the open jar,
      * without the {@code jar:} URL machinery; the parent's resources come first, as for
      * {@link #getResource}.
      */

@@ -891,6 +891,16 @@ public final class ToolwardenRuntime implements RuntimeBridge {
 
     /** The key of a tool's history in the {@code tool_performance} category. */
     private record HistoryKey(String tool) {
+        // Written out: a record's own equals and hashCode link an ObjectMethods bootstrap at their first call.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof HistoryKey k && tool.equals(k.tool);
+        }
+
+        @Override
+        public int hashCode() {
+            return tool.hashCode();
+        }
     }
 
     @Override
@@ -901,6 +911,16 @@ public final class ToolwardenRuntime implements RuntimeBridge {
 
     /** The key of a cached ranking: the candidates, as asked. */
     private record RankingKey(List<String> candidates) {
+        // Written out: a record's own equals and hashCode link an ObjectMethods bootstrap at their first call.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RankingKey k && candidates.equals(k.candidates);
+        }
+
+        @Override
+        public int hashCode() {
+            return candidates.hashCode();
+        }
     }
 
     private List<dev.toolwarden.RankedTool> rank(List<String> candidates) {

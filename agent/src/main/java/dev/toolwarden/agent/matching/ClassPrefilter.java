@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Rejects, before Byte Buddy parses anything, the classes that cannot contain a woven method: by
+ * Rejects, before the weaver reads anything, the classes that cannot contain a woven method: by
  * name (the JDK, the agent itself, {@code include}/{@code exclude}), and by searching the class
  * file's bytes for the descriptor of a marker annotation. An annotation that a class uses is
  * named in its constant pool, so a class whose bytes do not contain any marker's descriptor, and
