@@ -304,6 +304,10 @@ public final class Toolwarden {
         }
 
         @Override
+        public void poolSeen(Object pool) {
+        }
+
+        @Override
         public List<PoolStatistics> pools() {
             return Collections.emptyList();
         }

@@ -75,7 +75,7 @@ public final class Installer {
         TransformationListener listener = new TransformationListener(runtime.errors());
         Weaver weaver = new Weaver(selector, bindings, listener);
         ClassPrefilter prefilter = new ClassPrefilter(config, selector.markerAnnotations());
-        String hikari = Weaver.HIKARI_DATA_SOURCE.replace('.', '/');
+        java.util.Set<String> hikari = Weaver.HIKARI_CLASSES;
         preloadJdkClasses();
         instrumentation.addTransformer(new WeavingTransformer(weaver, prefilter, runtime.errors(), hikari), true);
         warmUp(weaver);

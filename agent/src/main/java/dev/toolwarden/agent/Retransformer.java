@@ -23,12 +23,13 @@ final class Retransformer implements Runnable {
     private final Instrumentation instrumentation;
     private final ClassPrefilter prefilter;
     private final ClassLoader agentLoader;
-    private final String alwaysWoven;
+    /** Internal names of classes woven whatever the prefilter says: HikariCP's, to find the application's pools. */
+    private final java.util.Set<String> alwaysWoven;
     private int examined;
     private int candidates;
     private int failed;
 
-    Retransformer(Instrumentation instrumentation, ClassPrefilter prefilter, ClassLoader agentLoader, String alwaysWoven) {
+    Retransformer(Instrumentation instrumentation, ClassPrefilter prefilter, ClassLoader agentLoader, java.util.Set<String> alwaysWoven) {
         this.instrumentation = instrumentation;
         this.prefilter = prefilter;
         this.agentLoader = agentLoader;
@@ -74,7 +75,7 @@ final class Retransformer implements Runnable {
             }
             examined++;
             String internal = c.getName().replace('.', '/');
-            if (internal.equals(alwaysWoven)) {
+            if (alwaysWoven.contains(internal)) {
                 out.add(c);
                 continue;
             }

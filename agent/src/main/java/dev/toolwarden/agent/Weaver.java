@@ -24,8 +24,13 @@ import org.objectweb.asm.ClassWriter;
  */
 final class Weaver {
 
-    /** The class of the application's HikariCP pools, whose constructors are woven. */
+    /** The class of the application's HikariCP data sources, whose constructors are woven. */
     static final String HIKARI_DATA_SOURCE = "com.zaxxer.hikari.HikariDataSource";
+    /** HikariCP's pool, whose housekeeping ({@code fillPool}) is woven: how pools made before an attach are found. */
+    static final String HIKARI_POOL = "com.zaxxer.hikari.pool.HikariPool";
+    /** Both, as internal names: woven whatever the prefilter says. */
+    static final java.util.Set<String> HIKARI_CLASSES = java.util.Set.of(HIKARI_DATA_SOURCE.replace('.', '/'),
+            HIKARI_POOL.replace('.', '/'));
 
     private final MethodSelector selector;
     private final AdviceBindings bindings;
@@ -56,16 +61,17 @@ final class Weaver {
         try {
             ClassReader reader = new ClassReader(classFile);
             ClassModel type = ClassModel.read(classFile);
-            boolean pool = HIKARI_DATA_SOURCE.equals(name);
+            boolean dataSource = HIKARI_DATA_SOURCE.equals(name);
+            boolean pool = HIKARI_POOL.equals(name);
             Map<String, WovenMethod> methods = Map.of();
-            if (tools && !pool && selector.weavesAny(type)) {
+            if (tools && !dataSource && !pool && selector.weavesAny(type)) {
                 methods = bindings.bind(type, new TypeFacts(loader));
             }
             boolean loadClass = classLoader && AdviceBindings.declaresLoadClass(type);
-            if (methods.isEmpty() && !pool && !loadClass) {
+            if (methods.isEmpty() && !dataSource && !pool && !loadClass) {
                 return null;
             }
-            byte[] woven = rewrite(reader, type, methods, pool, loadClass);
+            byte[] woven = rewrite(reader, type, methods, dataSource, pool, loadClass);
             listener.woven(name, loader);
             return woven;
         } catch (Throwable t) {
@@ -87,15 +93,15 @@ final class Weaver {
         }
         ClassModel type = ClassModel.read(classFile);
         selector.weavesAny(type);
-        rewrite(new ClassReader(classFile), type, AdviceBindings.warmUp(type), false, false);
+        rewrite(new ClassReader(classFile), type, AdviceBindings.warmUp(type), false, false, false);
     }
 
     /** @return the class file with the advice in the given methods, and nothing else changed */
     private static byte[] rewrite(ClassReader reader, ClassModel type, Map<String, WovenMethod> methods,
-            boolean poolConstructors, boolean loadClass) {
+            boolean poolConstructors, boolean poolHousekeeping, boolean loadClass) {
         // The reader given to the writer lets it copy the constant pool, and unchanged methods, as they are.
         ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(AdviceBindings.weaving(writer, type, methods, poolConstructors, loadClass),
+        reader.accept(AdviceBindings.weaving(writer, type, methods, poolConstructors, poolHousekeeping, loadClass),
                 ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
     }

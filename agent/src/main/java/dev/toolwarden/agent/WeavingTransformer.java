@@ -20,9 +20,10 @@ final class WeavingTransformer implements ClassFileTransformer {
     private final ClassPrefilter prefilter;
     private final ClassLoader agentLoader;
     private final InternalErrors errors;
-    private final String alwaysWoven;
+    /** Internal names of classes woven whatever the prefilter says: HikariCP's, to find the application's pools. */
+    private final java.util.Set<String> alwaysWoven;
 
-    WeavingTransformer(Weaver weaver, ClassPrefilter prefilter, InternalErrors errors, String alwaysWoven) {
+    WeavingTransformer(Weaver weaver, ClassPrefilter prefilter, InternalErrors errors, java.util.Set<String> alwaysWoven) {
         this.alwaysWoven = alwaysWoven;
         this.weaver = weaver;
         this.prefilter = prefilter;
@@ -42,7 +43,7 @@ final class WeavingTransformer implements ClassFileTransformer {
         try {
             boolean classLoader = prefilter.isClassLoader(className, classfileBuffer, classBeingRedefined,
                     loader);
-            boolean tools = alwaysWoven.equals(className) || prefilter.mayWeave(className, classfileBuffer);
+            boolean tools = alwaysWoven.contains(className) || prefilter.mayWeave(className, classfileBuffer);
             if (!tools && !classLoader) {
                 return null;
             }

@@ -389,6 +389,23 @@ public final class Dispatch {
     }
 
     /**
+     * Called on entry of the application's {@code HikariPool.fillPool}, which its housekeeping runs
+     * every 30 s: how a pool made before the agent was attached is found.
+     *
+     * @param pool the pool
+     */
+    public static void poolSeen(Object pool) {
+        RuntimeBridge r = runtime;
+        if (r != null) {
+            try {
+                r.poolSeen(pool);
+            } catch (Throwable failure) {
+                // the pool works unwatched
+            }
+        }
+    }
+
+    /**
      * Called on entry of a woven {@code loadClass} of an application's class loader: Toolwarden's
      * API, annotations and bridge always come from the bootstrap class path, where the agent put
      * them, even when the loader would find its own copy first (a web application that ships the SDK

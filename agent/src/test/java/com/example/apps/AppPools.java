@@ -21,6 +21,8 @@ public class AppPools {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "pool" -> {
+                // Housekeeping every 300 ms: the pool is also seen at its fillPool, and must still be watched once.
+                System.setProperty("com.zaxxer.hikari.housekeeping.periodMs", "300");
                 HikariConfig c = new HikariConfig();
                 c.setJdbcUrl("jdbc:h2:mem:app;DB_CLOSE_DELAY=-1");
                 c.setPoolName("app-pool");
@@ -38,6 +40,8 @@ public class AppPools {
                     PoolStatistics s = Toolwarden.pools().stream().filter(p -> p.pool().equals("app-pool")).findFirst()
                             .orElse(null);
                     Out.result("pool", s == null ? "not watched" : s.active() + "/" + s.max());
+                    Thread.sleep(1500); // housekeeping runs, and the watch reads the pools, a few times
+                    Out.result("poolEntries", Toolwarden.pools().stream().filter(p -> p.pool().equals("app-pool")).count());
                     Out.result("alerts", Toolwarden.activeAlerts().stream().filter(a -> a.resource().equals("DB_CONNECTIONS"))
                             .map(a -> a.level() + "/" + a.subject()).sorted().toList());
                     for (Connection conn : held) {

@@ -36,6 +36,14 @@ public class AttachTarget {
                 AttachTarget.class.getClassLoader());
         Tools tools = new Tools();
         Out.result("before", tools.quick("before")); // the class is loaded and used
+        // A HikariCP pool made before the agent comes, one connection in use: found at its housekeeping.
+        System.setProperty("com.zaxxer.hikari.housekeeping.periodMs", "300");
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl("jdbc:h2:mem:attach;DB_CLOSE_DELAY=-1");
+        config.setPoolName("before-attach");
+        config.setMaximumPoolSize(3);
+        com.zaxxer.hikari.HikariDataSource shop = new com.zaxxer.hikari.HikariDataSource(config);
+        java.sql.Connection held = shop.getConnection();
         // A call in flight while the agent comes: it must end as it would have, unlimited (1.5 s > 300 ms).
         String[] inFlight = new String[1];
         Thread flying = new Thread(() -> {
@@ -76,5 +84,15 @@ public class AttachTarget {
         Out.result("webapp.seen", type.getMethod("calls", String.class).invoke(webTools, "cf.guarded"));
         Out.result("calls.quick", dev.toolwarden.Toolwarden.statistics("quick").map(s -> s.calls()).orElse(-1L));
         Out.result("calls.hang", dev.toolwarden.Toolwarden.statistics("hang").map(s -> s.calls()).orElse(-1L));
+        long poolDeadline = System.nanoTime() + 10_000_000_000L;
+        java.util.List<dev.toolwarden.PoolStatistics> pools = dev.toolwarden.Toolwarden.pools();
+        while (pools.stream().noneMatch(p -> p.pool().equals("before-attach")) && System.nanoTime() < poolDeadline) {
+            Thread.sleep(50);
+            pools = dev.toolwarden.Toolwarden.pools();
+        }
+        Out.result("pools", pools.stream().filter(p -> p.pool().equals("before-attach"))
+                .map(p -> p.pool() + " " + p.active() + "/" + p.max()).toList());
+        held.close();
+        shop.close();
     }
 }

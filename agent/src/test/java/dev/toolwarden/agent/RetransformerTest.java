@@ -68,7 +68,7 @@ class RetransformerTest {
     private static Retransformer retransformer(Instrumentation i) {
         ClassPrefilter everything = new ClassPrefilter(Configuration.load("methods=dev.toolwarden.agent.**#*", Map.of(),
                 Map.of()), Set.of());
-        return new Retransformer(i, everything, null, "com/zaxxer/hikari/HikariDataSource");
+        return new Retransformer(i, everything, null, java.util.Set.of("com/zaxxer/hikari/HikariDataSource"));
     }
 
     @Test
@@ -90,7 +90,7 @@ class RetransformerTest {
     @Test
     void onlyClassesWhoseClassFileHasAMarkerAndLoadersThatDeclareLoadClassAreRetransformed() {
         Retransformer r = new Retransformer(instrumentation(null), new ClassPrefilter(Configuration.load(null, Map.of(),
-                Map.of()), Set.of("dev.toolwarden.annotation.Tool")), null, "com/zaxxer/hikari/HikariDataSource");
+                Map.of()), Set.of("dev.toolwarden.annotation.Tool")), null, Set.of("com/zaxxer/hikari/HikariDataSource"));
         List<Class<?>> candidates = r.candidates();
         Class<?> loader = type("com.example.apps.ChildFirst$ChildFirstLoader");
         assertEquals(List.of(com.example.apps.AttachTarget.Tools.class, loader), candidates, "the one class with @Tool methods and the class loader that declares loadClass (for the "

@@ -29,7 +29,12 @@ class AttachIT {
             // Says that loading an agent later is intended; without it JDK 21+ prints a warning (JEP 451).
             command.add("-XX:+EnableDynamicAgentLoading");
         }
-        command.addAll(List.of("-cp", ChildJvm.TEST_CLASSES.toString(), AttachTarget.class.getName(), dir.toString(),
+        // HikariCP, H2 and SLF4J (no-op) beside the test classes: the target makes a pool before the attach.
+        String classPath = String.join(java.io.File.pathSeparator, ChildJvm.TEST_CLASSES.toString(),
+                ChildJvm.jarOf(com.zaxxer.hikari.HikariDataSource.class).toString(),
+                ChildJvm.jarOf(org.h2.Driver.class).toString(), ChildJvm.jarOf(org.slf4j.LoggerFactory.class).toString(),
+                ChildJvm.jarOf(Class.forName("org.slf4j.nop.NOPServiceProvider")).toString());
+        command.addAll(List.of("-cp", classPath, AttachTarget.class.getName(), dir.toString(),
                 ChildJvm.SDK_CLASSES.toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("TOOLWARDEN_") || k.startsWith("JAVA_TOOL_OPTIONS"));
@@ -75,6 +80,8 @@ class AttachIT {
                     "a child-first loader made before the attach delegates Toolwarden's API to the agent: " + err);
             assertEquals("1", v.get("webapp.seen"), "and its API reaches the agent's runtime");
             assertEquals("1", v.get("calls.hang"), "the call in flight is not counted: it began unwoven");
+            assertEquals("[before-attach 1/3]", v.get("pools"),
+                    "a HikariCP pool made before the attach is found at its housekeeping, once: " + err);
             assertTrue(err.contains("active (attached)"), err);
             assertTrue(err.matches("(?s).*attached: \\d+ class\\(es\\) already loaded were examined, [1-9]\\d* woven.*"), err);
             assertFalse(err.contains("WARNING"), "no JVM warning in the application's output: " + err);

@@ -22,6 +22,8 @@ class DatabaseIT {
         ChildResult r = ChildJvm.app(AppPools.class).classpath(APP_LIBRARIES).recording()
                 .agentArguments("monitor.interval=200ms").args("pool").run();
         assertEquals("4/4", r.values().get("pool"), r::describe);
+        assertEquals("1", r.values().get("poolEntries"), "found through its data source and at its housekeeping: "
+                + "watched once");
         assertEquals("[HARD/app-pool, SOFT/app-pool]", r.values().get("alerts"));
         List<RecordedEvent> events = r.events("toolwarden.ConnectionPool");
         assertTrue(events.stream().anyMatch(e -> e.getString("pool").equals("app-pool") && e.getInt("active") == 4

@@ -116,6 +116,12 @@ public interface RuntimeBridge {
     /** @param dataSource a {@code HikariDataSource} the application created, to watch */
     void dataSourceCreated(Object dataSource);
 
+    /**
+     * @param pool a {@code com.zaxxer.hikari.pool.HikariPool} that tops itself up (its housekeeping runs
+     *     every 30 s): how pools made before an attach are found; one already watched is ignored
+     */
+    void poolSeen(Object pool);
+
     /** @return the watched connection pools' latest figures */
     List<dev.toolwarden.PoolStatistics> pools();
 

@@ -82,6 +82,7 @@ final class DatabaseWatch {
                     if (b == null) {
                         return null; // not started yet: it starts with its first connection
                     }
+                    hikariPool = new WeakReference<>(b); // HikariCP's pool is its own MXBean
                     return new PoolStatistics(n, (Integer) active.invoke(b), (Integer) idle.invoke(b),
                             (Integer) total.invoke(b), (Integer) waiting.invoke(b), m);
                 }
@@ -97,6 +98,87 @@ final class DatabaseWatch {
         }
     }
 
+    /**
+     * A {@code com.zaxxer.hikari.pool.HikariPool} seen at its housekeeping: watched unless a data
+     * source's probe (or an earlier sighting) covers it already. Its name and size are read from its
+     * {@code HikariConfig} ({@code PoolBase.config}), its figures from itself (it is its own MXBean).
+     */
+    void watchApplicationHikariPool(Object hikariPool) {
+        if (covered(hikariPool)) {
+            return;
+        }
+        try {
+            ClassLoader loader = hikariPool.getClass().getClassLoader();
+            Class<?> beanType = Class.forName("com.zaxxer.hikari.HikariPoolMXBean", false, loader);
+            Class<?> configType = Class.forName("com.zaxxer.hikari.HikariConfig", false, loader);
+            java.lang.reflect.Field config = null;
+            for (Class<?> c = hikariPool.getClass(); c != null && config == null; c = c.getSuperclass()) {
+                for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                    if (f.getType() == configType) {
+                        config = f;
+                    }
+                }
+            }
+            if (config == null) {
+                throw new NoSuchFieldException("a HikariConfig field in " + hikariPool.getClass().getName());
+            }
+            config.setAccessible(true);
+            Object cfg = config.get(hikariPool);
+            Method name = configType.getMethod("getPoolName");
+            Method max = configType.getMethod("getMaximumPoolSize");
+            Method active = beanType.getMethod("getActiveConnections");
+            Method idle = beanType.getMethod("getIdleConnections");
+            Method total = beanType.getMethod("getTotalConnections");
+            Method waiting = beanType.getMethod("getThreadsAwaitingConnection");
+            java.lang.reflect.Field state = null;
+            try {
+                state = hikariPool.getClass().getDeclaredField("poolState");
+                state.setAccessible(true);
+            } catch (NoSuchFieldException | RuntimeException e) {
+                // another HikariCP: a pool that is shut down then reads as empty
+            }
+            java.lang.reflect.Field shutDown = state;
+            WeakReference<Object> ref = new WeakReference<>(hikariPool);
+            Probe probe = new Probe(null, null) {
+                @Override
+                PoolStatistics read() throws ReflectiveOperationException {
+                    Object p = ref.get();
+                    if (p == null || shutDown != null && shutDown.getInt(p) == 2) { // HikariPool.POOL_SHUTDOWN
+                        return null;
+                    }
+                    String n = String.valueOf(name.invoke(cfg));
+                    if (limit == null || !n.equals(poolName)) {
+                        poolName = n;
+                        limit = new Limit("DB_CONNECTIONS", n, soft, hard);
+                    }
+                    return new PoolStatistics(n, (Integer) active.invoke(p), (Integer) idle.invoke(p),
+                            (Integer) total.invoke(p), (Integer) waiting.invoke(p), (Integer) max.invoke(cfg));
+                }
+
+                @Override
+                boolean gone() {
+                    return ref.get() == null;
+                }
+            };
+            probe.hikariPool = ref;
+            probe.sighted = true;
+            probes.add(probe);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            dev.toolwarden.log.Log.warnOnce("hikari-pool:" + hikariPool.getClass().getName(), "cannot watch the "
+                    + "application's connection pool " + hikariPool + " (" + e + ")");
+        }
+    }
+
+    /** @return whether a probe watches this pool already */
+    private boolean covered(Object hikariPool) {
+        for (Probe p : probes) {
+            if (p.hikariPool != null && p.hikariPool.get() == hikariPool) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Reads every pool once: events and alerts. Runs on the housekeeping thread. */
     void check() {
         Instant now = Instant.now();
@@ -108,6 +190,9 @@ final class DatabaseWatch {
                 }
                 PoolStatistics s = p.read();
                 p.last = s;
+                if (!p.sighted && p.hikariPool != null) {
+                    dropSightingsOf(p.hikariPool.get()); // a pool found both ways is watched once, through its data source
+                }
                 if (s == null) {
                     continue;
                 }
@@ -125,6 +210,17 @@ final class DatabaseWatch {
             } catch (Throwable t) {
                 dev.toolwarden.log.Log.warnOnce("pool-read:" + p.poolName, "cannot read the connection pool "
                         + p.poolName + " (" + t + "); it is not watched until it answers");
+            }
+        }
+    }
+
+    private void dropSightingsOf(Object hikariPool) {
+        if (hikariPool == null) {
+            return;
+        }
+        for (Probe p : probes) {
+            if (p.sighted && p.hikariPool != null && p.hikariPool.get() == hikariPool) {
+                probes.remove(p);
             }
         }
     }
@@ -156,6 +252,10 @@ final class DatabaseWatch {
         String poolName;
         Limit limit;
         volatile PoolStatistics last;
+        /** The HikariCP pool behind it, once known (weakly: a probe never keeps a pool alive). */
+        volatile WeakReference<Object> hikariPool;
+        /** Whether it was made from a sighting of the pool, not from its data source. */
+        boolean sighted;
 
         Probe(String poolName, Limit limit) {
             this.poolName = poolName;

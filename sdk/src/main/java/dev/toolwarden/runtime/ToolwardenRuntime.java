@@ -839,6 +839,15 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     }
 
     @Override
+    public void poolSeen(Object pool) {
+        try {
+            databaseWatch().watchApplicationHikariPool(pool);
+        } catch (Throwable t) {
+            errors.record("watching an application connection pool", t);
+        }
+    }
+
+    @Override
     public List<dev.toolwarden.PoolStatistics> pools() {
         DatabaseWatch w = databases;
         return w == null ? List.of() : w.statistics();

@@ -94,12 +94,13 @@ public final class AdviceBindings {
      * @param type the class
      * @param methods the tools and chat handlers to weave, by {@link #key}
      * @param poolConstructors whether to weave its constructors with the pool advice (HikariCP's data source)
+     * @param poolHousekeeping whether to weave its {@code fillPool} with the pool advice (HikariCP's pool)
      * @param loadClass whether to weave its {@code loadClass} methods with the boot delegation
      * @return a visitor that weaves them as the class file is copied to {@code next}
      */
     public static ClassVisitor weaving(ClassVisitor next, ClassModel type, Map<String, WovenMethod> methods,
-            boolean poolConstructors, boolean loadClass) {
-        return new AdviceClassVisitor(next, type, methods, poolConstructors, loadClass);
+            boolean poolConstructors, boolean poolHousekeeping, boolean loadClass) {
+        return new AdviceClassVisitor(next, type, methods, poolConstructors, poolHousekeeping, loadClass);
     }
 
     /**

@@ -12,15 +12,17 @@ final class AdviceClassVisitor extends ClassVisitor {
     private final ClassModel type;
     private final Map<String, WovenMethod> methods;
     private final boolean poolConstructors;
+    private final boolean poolHousekeeping;
     private final boolean loadClass;
     private final boolean frames;
 
     AdviceClassVisitor(ClassVisitor next, ClassModel type, Map<String, WovenMethod> methods,
-            boolean poolConstructors, boolean loadClass) {
+            boolean poolConstructors, boolean poolHousekeeping, boolean loadClass) {
         super(Opcodes.ASM9, next);
         this.type = type;
         this.methods = methods;
         this.poolConstructors = poolConstructors;
+        this.poolHousekeeping = poolHousekeeping;
         this.loadClass = loadClass;
         this.frames = type.version() >= Opcodes.V1_7;
     }
@@ -38,6 +40,9 @@ final class AdviceClassVisitor extends ClassVisitor {
         }
         if (poolConstructors && name.equals("<init>")) {
             return new PoolAdvice(next);
+        }
+        if (poolHousekeeping && name.equals("fillPool") && (access & Opcodes.ACC_STATIC) == 0) {
+            return new PoolAdvice.Housekeeping(next);
         }
         if (loadClass && isLoadClass(name, descriptor)) {
             return new LoaderAdvice(next, type.internalName(), descriptor, frames);

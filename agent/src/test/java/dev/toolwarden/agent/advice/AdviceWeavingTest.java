@@ -160,7 +160,7 @@ class AdviceWeavingTest {
         ClassModel type = ClassModel.read(original);
         ClassReader reader = new ClassReader(original);
         ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(AdviceBindings.weaving(writer, type, methods, false, false), ClassReader.EXPAND_FRAMES);
+        reader.accept(AdviceBindings.weaving(writer, type, methods, false, false, false), ClassReader.EXPAND_FRAMES);
         byte[] woven = writer.toByteArray();
         Class<?> c = new Isolated(Fixture.class.getClassLoader()).define(Fixture.class.getName(), woven);
         for (Method m : c.getDeclaredMethods()) {
