@@ -70,11 +70,6 @@ public final class ClassModel {
         return version & 0xFFFF;
     }
 
-    /** @return its access flags */
-    public int access() {
-        return access;
-    }
-
     /** @return the internal name of its super class, or {@code null} for {@code Object} and modules */
     public String superName() {
         return superName;
@@ -124,20 +119,6 @@ public final class ClassModel {
     /** @return the methods and constructors it declares, in class file order */
     public List<MethodModel> methods() {
         return Collections.unmodifiableList(methods);
-    }
-
-    /**
-     * @param methodName a name
-     * @param descriptor a descriptor
-     * @return the method it declares with that name and descriptor, or {@code null}
-     */
-    public MethodModel method(String methodName, String descriptor) {
-        for (MethodModel m : methods) {
-            if (m.name().equals(methodName) && m.descriptor().equals(descriptor)) {
-                return m;
-            }
-        }
-        return null;
     }
 
     @Override

@@ -48,11 +48,6 @@ public final class MethodModel {
         return signature;
     }
 
-    /** @return its access flags */
-    public int access() {
-        return access;
-    }
-
     /** @return the annotations on the method */
     public List<AnnotationModel> annotations() {
         return annotations;
@@ -132,11 +127,6 @@ public final class MethodModel {
     /** @return whether it is synthetic (a lambda's body, an accessor) */
     public boolean isSynthetic() {
         return (access & Opcodes.ACC_SYNTHETIC) != 0;
-    }
-
-    /** @return whether it is {@code synchronized} */
-    public boolean isSynchronized() {
-        return (access & Opcodes.ACC_SYNCHRONIZED) != 0;
     }
 
     @Override
