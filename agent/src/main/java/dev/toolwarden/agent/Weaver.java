@@ -92,7 +92,6 @@ final class Weaver {
             return;
         }
         ClassModel type = ClassModel.read(classFile);
-        selector.weavesAny(type);
         rewrite(new ClassReader(classFile), type, AdviceBindings.warmUp(type), false, false, false);
     }
 

@@ -50,20 +50,52 @@ final class DatabaseWatch {
         });
     }
 
-    /** An application's {@code HikariDataSource}, read through reflection: its classes are the application's. */
+    /**
+     * HikariCP's API as the application's class loader has it: a config's name and size, a pool's
+     * figures (HikariCP's pool is its own {@code HikariPoolMXBean}). Read through reflection: these
+     * classes are the application's, not the agent's.
+     */
+    private static final class Hikari {
+        final Class<?> configType;
+        final Method name;
+        final Method max;
+        final Method active;
+        final Method idle;
+        final Method total;
+        final Method waiting;
+
+        Hikari(ClassLoader loader) throws ReflectiveOperationException {
+            Class<?> beanType = Class.forName("com.zaxxer.hikari.HikariPoolMXBean", false, loader);
+            configType = Class.forName("com.zaxxer.hikari.HikariConfig", false, loader);
+            name = configType.getMethod("getPoolName");
+            max = configType.getMethod("getMaximumPoolSize");
+            active = beanType.getMethod("getActiveConnections");
+            idle = beanType.getMethod("getIdleConnections");
+            total = beanType.getMethod("getTotalConnections");
+            waiting = beanType.getMethod("getThreadsAwaitingConnection");
+        }
+
+        /** @return the pool's figures, named as its config (or data source, which is one) says */
+        PoolStatistics read(String poolName, Object pool, Object config) throws ReflectiveOperationException {
+            return new PoolStatistics(poolName, (Integer) active.invoke(pool), (Integer) idle.invoke(pool),
+                    (Integer) total.invoke(pool), (Integer) waiting.invoke(pool), (Integer) max.invoke(config));
+        }
+    }
+
+    /** Names a probe's pool, and its limit with it: HikariCP names a pool when it starts. */
+    private void name(Probe p, String poolName) {
+        if (p.limit == null || !poolName.equals(p.poolName)) {
+            p.poolName = poolName;
+            p.limit = new Limit("DB_CONNECTIONS", poolName, soft, hard);
+        }
+    }
+
+    /** An application's {@code HikariDataSource} (a {@code HikariConfig} itself), found as it is built. */
     void watchApplicationPool(Object dataSource) {
         try {
-            ClassLoader loader = dataSource.getClass().getClassLoader();
-            Class<?> beanType = Class.forName("com.zaxxer.hikari.HikariPoolMXBean", false, loader);
-            Class<?> configType = Class.forName("com.zaxxer.hikari.HikariConfig", false, loader);
+            Hikari hikari = new Hikari(dataSource.getClass().getClassLoader());
             Method bean = dataSource.getClass().getMethod("getHikariPoolMXBean");
             Method closed = dataSource.getClass().getMethod("isClosed");
-            Method name = configType.getMethod("getPoolName");
-            Method max = configType.getMethod("getMaximumPoolSize");
-            Method active = beanType.getMethod("getActiveConnections");
-            Method idle = beanType.getMethod("getIdleConnections");
-            Method total = beanType.getMethod("getTotalConnections");
-            Method waiting = beanType.getMethod("getThreadsAwaitingConnection");
             WeakReference<Object> ref = new WeakReference<>(dataSource);
             probes.add(new Probe(null, null) {
                 @Override
@@ -72,19 +104,13 @@ final class DatabaseWatch {
                     if (ds == null || (Boolean) closed.invoke(ds)) {
                         return null;
                     }
+                    name(this, String.valueOf(hikari.name.invoke(ds)));
                     Object b = bean.invoke(ds);
-                    String n = String.valueOf(name.invoke(ds));
-                    if (limit == null || !n.equals(poolName)) {
-                        poolName = n; // HikariCP names a pool when it starts
-                        limit = new Limit("DB_CONNECTIONS", n, soft, hard);
-                    }
-                    int m = (Integer) max.invoke(ds);
                     if (b == null) {
                         return null; // not started yet: it starts with its first connection
                     }
-                    hikariPool = new WeakReference<>(b); // HikariCP's pool is its own MXBean
-                    return new PoolStatistics(n, (Integer) active.invoke(b), (Integer) idle.invoke(b),
-                            (Integer) total.invoke(b), (Integer) waiting.invoke(b), m);
+                    hikariPool = new WeakReference<>(b);
+                    return hikari.read(poolName, b, ds);
                 }
 
                 @Override
@@ -101,20 +127,18 @@ final class DatabaseWatch {
     /**
      * A {@code com.zaxxer.hikari.pool.HikariPool} seen at its housekeeping: watched unless a data
      * source's probe (or an earlier sighting) covers it already. Its name and size are read from its
-     * {@code HikariConfig} ({@code PoolBase.config}), its figures from itself (it is its own MXBean).
+     * {@code HikariConfig} ({@code PoolBase.config}), its figures from itself.
      */
     void watchApplicationHikariPool(Object hikariPool) {
         if (covered(hikariPool)) {
             return;
         }
         try {
-            ClassLoader loader = hikariPool.getClass().getClassLoader();
-            Class<?> beanType = Class.forName("com.zaxxer.hikari.HikariPoolMXBean", false, loader);
-            Class<?> configType = Class.forName("com.zaxxer.hikari.HikariConfig", false, loader);
+            Hikari hikari = new Hikari(hikariPool.getClass().getClassLoader());
             java.lang.reflect.Field config = null;
             for (Class<?> c = hikariPool.getClass(); c != null && config == null; c = c.getSuperclass()) {
                 for (java.lang.reflect.Field f : c.getDeclaredFields()) {
-                    if (f.getType() == configType) {
+                    if (f.getType() == hikari.configType) {
                         config = f;
                     }
                 }
@@ -124,12 +148,6 @@ final class DatabaseWatch {
             }
             config.setAccessible(true);
             Object cfg = config.get(hikariPool);
-            Method name = configType.getMethod("getPoolName");
-            Method max = configType.getMethod("getMaximumPoolSize");
-            Method active = beanType.getMethod("getActiveConnections");
-            Method idle = beanType.getMethod("getIdleConnections");
-            Method total = beanType.getMethod("getTotalConnections");
-            Method waiting = beanType.getMethod("getThreadsAwaitingConnection");
             java.lang.reflect.Field state = null;
             try {
                 state = hikariPool.getClass().getDeclaredField("poolState");
@@ -146,13 +164,8 @@ final class DatabaseWatch {
                     if (p == null || shutDown != null && shutDown.getInt(p) == 2) { // HikariPool.POOL_SHUTDOWN
                         return null;
                     }
-                    String n = String.valueOf(name.invoke(cfg));
-                    if (limit == null || !n.equals(poolName)) {
-                        poolName = n;
-                        limit = new Limit("DB_CONNECTIONS", n, soft, hard);
-                    }
-                    return new PoolStatistics(n, (Integer) active.invoke(p), (Integer) idle.invoke(p),
-                            (Integer) total.invoke(p), (Integer) waiting.invoke(p), (Integer) max.invoke(cfg));
+                    name(this, String.valueOf(hikari.name.invoke(cfg)));
+                    return hikari.read(poolName, p, cfg);
                 }
 
                 @Override
