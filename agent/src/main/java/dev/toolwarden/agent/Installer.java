@@ -80,7 +80,8 @@ public final class Installer {
         instrumentation.addTransformer(new WeavingTransformer(weaver, prefilter, runtime.errors(), hikari), true);
         warmUp(weaver);
         // Tells `attach` that this JVM has Toolwarden already (read from outside through the attach API).
-        System.setProperty("dev.toolwarden.agent", version());
+        String version = version();
+        System.setProperty("dev.toolwarden.agent", version);
         if (attached) {
             new Retransformer(instrumentation, prefilter, Installer.class.getClassLoader(), hikari).start();
         }
@@ -92,34 +93,62 @@ public final class Installer {
                     : Duration.ofSeconds(1));
         }
         runtime.startMonitor();
-        Log.info("Toolwarden " + version() + " active" + (attached ? " (attached)" : "") + ": tools by "
-                + String.join(", ", selector.markerAnnotations().stream().sorted().toList())
+        java.util.List<String> markers = new java.util.ArrayList<>(selector.markerAnnotations());
+        java.util.Collections.sort(markers);
+        Log.info("Toolwarden " + version + " active" + (attached ? " (attached)" : "") + ": tools by "
+                + String.join(", ", markers)
                 + (selector.patterns().isEmpty() ? "" : " and " + selector.patterns().size() + " method pattern(s)")
                 + (recording == null ? "" : "; recording to " + recording));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runtime.getRuntime().addShutdownHook(new Thread(new Task(runtime, listener, null), "toolwarden-shutdown"));
+    }
+
+    /**
+     * The installer's two tasks: what the agent says at exit, and warming the weaver up. Classes, not
+     * lambdas: the first lambdas of a JVM make it generate classes for each new shape, a few ms of
+     * start-up apiece (README, "Start-up"), and this is the start-up path.
+     */
+    private static final class Task implements Runnable {
+        private final ToolwardenRuntime runtime;
+        private final TransformationListener listener;
+        private final Weaver weaver;
+
+        Task(ToolwardenRuntime runtime, TransformationListener listener, Weaver weaver) {
+            this.runtime = runtime;
+            this.listener = listener;
+            this.weaver = weaver;
+        }
+
+        @Override
+        public void run() {
+            if (weaver != null) {
+                try {
+                    weaver.warmUp();
+                } catch (Throwable t) {
+                    Log.debug("warming up the weaver failed (" + t + "); the first woven class prepares it");
+                }
+                // Then what the first woven call needs (it would otherwise fetch it itself).
+                dev.toolwarden.accounting.ThreadResources.prepare();
+                return;
+            }
             long errors = runtime.internalErrors();
             if (errors > 0) {
                 Log.warn(errors + " internal error(s) of " + runtime.errors().kinds()
                         + " kind(s) were kept from the application (each kind was logged when first seen)");
             }
             Log.debug("woven classes: " + listener.wovenClasses());
-        }, "toolwarden-shutdown"));
+        }
     }
 
     /**
      * Prepares the weaver on a thread of its own while the JVM goes on starting the application:
      * loading the weaver's classes (ASM's) is most of what the first woven class costs, and until the
      * first class with a tool is loaded nothing needs them. A class that needs them sooner prepares
-     * what it needs itself (the two share the work).
+     * what it needs itself (the two share the work). Then the JVM's thread bean, which the first woven
+     * call needs for its CPU time and allocations.
      */
     private static void warmUp(Weaver weaver) {
-        dev.toolwarden.runtime.DaemonThreads.named("toolwarden-warmup", false).newThread(() -> {
-            try {
-                weaver.warmUp();
-            } catch (Throwable t) {
-                Log.debug("warming up the weaver failed (" + t + "); the first woven class prepares it");
-            }
-        }).start();
+        dev.toolwarden.runtime.DaemonThreads.named("toolwarden-warmup", false).newThread(new Task(null, null, weaver))
+                .start();
     }
 
     /**

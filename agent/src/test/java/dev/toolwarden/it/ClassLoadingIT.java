@@ -104,6 +104,30 @@ class ClassLoadingIT {
         assertEquals(0, woven.agentErrors().size(), woven::describe);
     }
 
+    /**
+     * Start-up: the agent's own code links no lambda (each new one makes the JVM generate classes, a
+     * few ms apiece on a small machine, the first of them far more), neither while the application
+     * starts nor at its first calls, nor when the metrics database opens and is written at exit.
+     */
+    @Test
+    void theAgentLinksNoLambdaOfItsOwnFromStartToExit() throws Exception {
+        java.nio.file.Path jar = ChildJvm.workFile("classes1k.jar");
+        com.example.apps.ManyClasses.generate(jar, 1_000, 100);
+        java.nio.file.Path log = ChildJvm.workFile("lambdas-class-load.log");
+        java.nio.file.Path db = ChildJvm.workFile("lambdas-metrics");
+        ChildResult r = ChildJvm.app(com.example.apps.ManyClasses.class).classpath(jar)
+                .jvmOption("-Xlog:class+load=info:file=" + log)
+                .agentArguments("db.url=jdbc:h2:file:" + db.toAbsolutePath() + ",startup.grace=0s")
+                .args("run", "1000").run();
+        assertEquals(0, r.exitCode(), r::describe);
+        assertEquals("10", r.values().get("toolCalls"), r::describe);
+        List<String> loaded = java.nio.file.Files.readAllLines(log);
+        assertTrue(loaded.stream().anyMatch(l -> l.contains("org.h2.engine.Database ")),
+                "the metrics database was opened (at exit): " + r.describe());
+        List<String> ours = loaded.stream().filter(l -> l.contains("$$Lambda") && l.contains(" dev.toolwarden.")).toList();
+        assertEquals(List.of(), ours, "lambdas of Toolwarden's own code linked in this run");
+    }
+
     private static int indexOf(List<String> lines, String fragment) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).contains(fragment)) {

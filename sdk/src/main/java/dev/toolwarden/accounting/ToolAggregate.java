@@ -80,8 +80,8 @@ public final class ToolAggregate {
         }
         latency.record(wallNanos);
         totalNanos.add(wallNanos);
-        if (wallNanos > maxNanos.get()) {
-            maxNanos.accumulateAndGet(wallNanos, Math::max);
+        for (long max = maxNanos.get(); wallNanos > max && !maxNanos.compareAndSet(max, wallNanos);) {
+            max = maxNanos.get();
         }
         if (outcome == dev.toolwarden.Outcome.ERROR) {
             errors.increment();

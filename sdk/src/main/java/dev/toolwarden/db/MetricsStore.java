@@ -201,7 +201,7 @@ public final class MetricsStore {
             return;
         }
         // Every writer locks the rows in the same order, so that two writers never deadlock.
-        rows.sort(java.util.Comparator.comparing(StoredMetrics::tool));
+        rows.sort(ByTool.INSTANCE);
         for (int attempt = 1;; attempt++) {
             try {
                 upsertOnce(rows, update, increments);
@@ -269,5 +269,15 @@ public final class MetricsStore {
         s.setTimestamp(17, Timestamp.from(m.updated()));
         s.setString(18, application);
         s.setString(19, m.tool());
+    }
+
+    /** By tool name. (Not a lambda: the first write may come while the application starts.) */
+    private static final class ByTool implements java.util.Comparator<StoredMetrics> {
+        static final ByTool INSTANCE = new ByTool();
+
+        @Override
+        public int compare(StoredMetrics a, StoredMetrics b) {
+            return a.tool().compareTo(b.tool());
+        }
     }
 }

@@ -21,7 +21,7 @@ import javax.management.ObjectName;
  * JMX and logging themselves before anything touches the platform MBean server), and every woven
  * tool is registered within a second of being woven, before its first call.
  */
-public final class JmxExporter {
+public final class JmxExporter implements Runnable {
 
     /** The JMX domain of every Toolwarden MBean. */
     public static final String DOMAIN = "dev.toolwarden";
@@ -42,8 +42,8 @@ public final class JmxExporter {
      * @param delay how long after start-up to register the first beans
      */
     public static void start(ToolwardenRuntime runtime, ScheduledExecutorService scheduler, Duration delay) {
-        JmxExporter exporter = new JmxExporter(runtime);
-        scheduler.scheduleWithFixedDelay(exporter::publish, delay.toMillis(), 1000, TimeUnit.MILLISECONDS);
+        // Not exporter::publish: this runs while the JVM starts, where a method reference links a call site.
+        scheduler.scheduleWithFixedDelay(new JmxExporter(runtime), delay.toMillis(), 1000, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -56,6 +56,12 @@ public final class JmxExporter {
         } catch (JMException e) {
             throw new IllegalArgumentException("cannot name a tool MBean for " + toolName, e);
         }
+    }
+
+    /** Registers the beans of tools and caches that have none yet; on the housekeeping thread. */
+    @Override
+    public void run() {
+        publish();
     }
 
     private void publish() {

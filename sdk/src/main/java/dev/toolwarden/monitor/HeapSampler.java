@@ -8,7 +8,6 @@ import java.lang.management.MemoryUsage;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The Java heap that garbage collection could not free: the heap pools' usage right after the most
@@ -24,8 +23,13 @@ final class HeapSampler {
 
     HeapSampler() {
         this.collectors = ManagementFactory.getGarbageCollectorMXBeans();
-        this.heapPools = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-                .map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+        Set<String> heap = new java.util.HashSet<>();
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                heap.add(p.getName());
+            }
+        }
+        this.heapPools = heap;
     }
 
     /** @return {used, max} in bytes, -1 where unknown */

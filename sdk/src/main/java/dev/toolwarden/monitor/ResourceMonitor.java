@@ -70,7 +70,14 @@ public final class ResourceMonitor {
     public synchronized ResourceMonitor start(ScheduledExecutorService scheduler) {
         if (task == null) {
             long period = Math.max(1, interval.toMillis());
-            task = scheduler.scheduleAtFixedRate(this::sampleQuietly, 0, period, TimeUnit.MILLISECONDS);
+            // Not this::sampleQuietly: the monitor starts while the application may still be starting,
+            // where a method reference links a call site of its own.
+            task = scheduler.scheduleAtFixedRate(new Runnable() {
+                @Override
+                public void run() {
+                    sampleQuietly();
+                }
+            }, 0, period, TimeUnit.MILLISECONDS);
         }
         return this;
     }

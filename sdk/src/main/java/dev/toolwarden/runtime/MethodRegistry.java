@@ -14,17 +14,23 @@ final class MethodRegistry {
     private final java.util.Map<MethodDescriptor, Integer> ids = new java.util.HashMap<>();
     private int size;
 
-    synchronized int idOf(MethodDescriptor descriptor, java.util.function.Function<MethodDescriptor, WovenMethod> create) {
-        Integer known = ids.get(descriptor);
-        if (known != null) {
-            return known;
-        }
-        int id = add(create.apply(descriptor));
-        ids.put(descriptor, id);
-        return id;
+    /**
+     * @param descriptor a method
+     * @return its id, or {@code null} if it is not registered; the caller holds this registry's lock
+     *     and {@linkplain #add adds} it if not
+     */
+    Integer known(MethodDescriptor descriptor) {
+        assert Thread.holdsLock(this);
+        return ids.get(descriptor);
     }
 
-    private int add(WovenMethod m) {
+    /**
+     * @param descriptor a method not yet {@linkplain #known known}
+     * @param m what its calls use
+     * @return its new id; the caller holds this registry's lock
+     */
+    int add(MethodDescriptor descriptor, WovenMethod m) {
+        assert Thread.holdsLock(this);
         WovenMethod[] current = methods;
         if (size == current.length) {
             current = Arrays.copyOf(current, size * 2);
@@ -32,6 +38,7 @@ final class MethodRegistry {
         m.id = size;
         current[size] = m;
         methods = current;
+        ids.put(descriptor, size);
         return size++;
     }
 

@@ -129,8 +129,9 @@ final class MetricsPersistence {
         Map<String, StoredMetrics> before = written;
         Map<String, StoredMetrics> after = new LinkedHashMap<>(run);
         List<StoredMetrics> deltas = new ArrayList<>();
-        run.forEach((tool, r) -> {
-            StoredMetrics d = r.minus(before.get(tool));
+        for (Map.Entry<String, StoredMetrics> e : run.entrySet()) {
+            String tool = e.getKey();
+            StoredMetrics d = e.getValue().minus(before.get(tool));
             if (d.calls() > 0) {
                 deltas.add(d);
             } else if (before.containsKey(tool)) {
@@ -138,7 +139,7 @@ final class MetricsPersistence {
             } else {
                 after.remove(tool);
             }
-        });
+        }
         writing++; // odd: a write is under way (readers of the history retry, see historyOf)
         try {
             store.add(deltas);

@@ -53,11 +53,14 @@ import java.util.concurrent.ConcurrentMap;
 public final class ToolwardenRuntime implements RuntimeBridge {
 
     private static final long UNKNOWN = ThreadResources.UNKNOWN;
-    private static final ThreadLocal<CallStack> STACKS = ThreadLocal.withInitial(() -> {
-        CallStack stack = new CallStack();
-        Watchdog.INSTANCE.register(stack);
-        return stack;
-    });
+    private static final ThreadLocal<CallStack> STACKS = new ThreadLocal<>() {
+        @Override
+        protected CallStack initialValue() {
+            CallStack stack = new CallStack();
+            Watchdog.INSTANCE.register(stack);
+            return stack;
+        }
+    };
 
     private final boolean agent;
     private final Configuration configuration;
@@ -90,6 +93,8 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     /** The woven caches' second tier in Redis, or {@code null} without {@code toolwarden.redis.url}. */
     private volatile SharedTier shared;
     private final dev.toolwarden.cache.l2.ValueCodecs codecs = new dev.toolwarden.cache.l2.ValueCodecs();
+    /** {@link #alert} as a callback (not {@code this::alert}: see {@link Task}). */
+    private final Task alertSink = new Task(this, Task.ALERT, null);
     private volatile java.util.concurrent.ThreadPoolExecutor asyncCompletions;
 
     /**
@@ -103,7 +108,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         this.resources = new ThreadResources(cpuSampleEvery > 0);
         this.conversations = new ConversationAccounting(configuration.get(Keys.CONVERSATION_IDLE),
                 configuration.get(Keys.CONVERSATION_MAX), configuration.get(Keys.CONVERSATION_SOFT),
-                configuration.get(Keys.CONVERSATION_HARD), this::alert);
+                configuration.get(Keys.CONVERSATION_HARD), alertSink);
         this.shedding = configuration.get(Keys.SHEDDING);
         this.shedChat = configuration.get(Keys.SHEDDING_CHAT);
         this.argumentRecording = configuration.get(Keys.JFR_ARGUMENTS);
@@ -142,8 +147,18 @@ public final class ToolwardenRuntime implements RuntimeBridge {
      * @return the id its advice passes on every call
      */
     public int register(MethodDescriptor descriptor) {
-        return methods.idOf(descriptor, d -> new WovenMethod(this, d, aggregates.computeIfAbsent(d.name(),
-                n -> new ToolAggregate(n, d.kind())), cpuSampleEvery));
+        synchronized (methods) {
+            Integer known = methods.known(descriptor);
+            if (known != null) {
+                return known;
+            }
+            ToolAggregate aggregate = aggregates.get(descriptor.name());
+            if (aggregate == null) {
+                aggregate = new ToolAggregate(descriptor.name(), descriptor.kind());
+                aggregates.put(descriptor.name(), aggregate);
+            }
+            return methods.add(descriptor, new WovenMethod(this, descriptor, aggregate, cpuSampleEvery));
+        }
     }
 
     @Override
@@ -690,40 +705,16 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         // same quantities, no native library). Before the first interval nothing is shed.
         long grace = configuration.get(Keys.STARTUP_GRACE).toMillis();
         boolean later = grace > period && fault != FaultInjection.MONITOR;
-        housekeeping().schedule(() -> {
-            try {
-                dev.toolwarden.monitor.ResourceSampler sampler = fault == FaultInjection.MONITOR ? failingSampler()
-                        : later ? ResourceSamplers.jdk() : ResourceSamplers.create();
-                ResourceMonitor mon = new ResourceMonitor(configuration, sampler, this::alert);
-                mon.start(housekeeping());
-                monitor = mon;
-            } catch (Throwable t) {
-                Log.warn("the resource monitor cannot start (" + t + "); nothing is sampled or shed");
-            }
-        }, period, java.util.concurrent.TimeUnit.MILLISECONDS);
-        if (later) {
-            housekeeping().schedule(() -> {
-                ResourceMonitor mon = monitor;
-                try {
-                    dev.toolwarden.monitor.ResourceSampler sampler = ResourceSamplers.create();
-                    if (mon != null && !sampler.name().equals(mon.source())) {
-                        mon.useSampler(sampler);
-                    }
-                } catch (Throwable t) {
-                    Log.warn("OSHI cannot be set up (" + t + "); the monitor goes on with the JDK's figures");
-                }
-            }, grace, java.util.concurrent.TimeUnit.MILLISECONDS);
-        }
-        housekeeping().scheduleWithFixedDelay(this::conversationHousekeeping, period, period,
+        housekeeping().schedule(new Task(this, later ? Task.MONITOR_JDK : Task.MONITOR, null), period,
                 java.util.concurrent.TimeUnit.MILLISECONDS);
-        DatabaseWatch watch = databaseWatch();
-        housekeeping().scheduleWithFixedDelay(() -> {
-            try {
-                watch.check();
-            } catch (Throwable t) {
-                errors.record("watching connection pools", t);
-            }
-        }, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (later) {
+            housekeeping().schedule(new Task(this, Task.MONITOR_OSHI, null), grace,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        housekeeping().scheduleWithFixedDelay(new Task(this, Task.CONVERSATIONS, null), period, period,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        housekeeping().scheduleWithFixedDelay(new Task(this, Task.POOLS, databaseWatch()), period, period,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         if (!"none".equals(configuration.get(Keys.DB_URL))) {
             // Opening the database (an embedded H2 file, a server) is slow, and a database that is down makes a
             // write wait for its timeout: never on the application's threads, nor on the housekeeping thread.
@@ -731,24 +722,128 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             // machine the start-up would wait for. It opens at the first write, one flush interval after start,
             // or when the stored metrics are read, or at exit, whichever comes first.
             persistenceAsked = true;
-            metricsThread.schedule(this::startPersistenceSoon, configuration.get(Keys.DB_FLUSH).toMillis(),
-                    java.util.concurrent.TimeUnit.MILLISECONDS);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    // The last write runs on the metrics thread, and the exit waits for it at most 5 s. It opens
-                    // the database if nothing has yet.
-                    persistenceStarted.set(true);
-                    metricsThread.submit(() -> {
-                        MetricsPersistence p = persistence();
-                        if (p != null) {
-                            p.flushAtExit();
-                            p.close();
-                        }
-                    }).get(5, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (Throwable t) {
-                    // the JVM is going: nothing to tell anyone
+            metricsThread.schedule(new Task(this, Task.PERSISTENCE_SOON, null),
+                    configuration.get(Keys.DB_FLUSH).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            Runtime.getRuntime().addShutdownHook(new Thread(new Task(this, Task.EXIT, null), "toolwarden-metrics-flush"));
+        }
+    }
+
+    /** Makes the resource monitor: its sampler the JDK's until the start-up grace is over, or OSHI's now. */
+    private void startMonitorNow(boolean jdkFirst) {
+        try {
+            dev.toolwarden.monitor.ResourceSampler sampler = fault == FaultInjection.MONITOR ? failingSampler()
+                    : jdkFirst ? ResourceSamplers.jdk() : ResourceSamplers.create();
+            ResourceMonitor mon = new ResourceMonitor(configuration, sampler, alertSink);
+            mon.start(housekeeping());
+            monitor = mon;
+        } catch (Throwable t) {
+            Log.warn("the resource monitor cannot start (" + t + "); nothing is sampled or shed");
+        }
+    }
+
+    /** After the start-up grace: the monitor samples OSHI's figures from now on. */
+    private void switchMonitorToOshi() {
+        ResourceMonitor mon = monitor;
+        try {
+            dev.toolwarden.monitor.ResourceSampler sampler = ResourceSamplers.create();
+            if (mon != null && !sampler.name().equals(mon.source())) {
+                mon.useSampler(sampler);
+            }
+        } catch (Throwable t) {
+            Log.warn("OSHI cannot be set up (" + t + "); the monitor goes on with the JDK's figures");
+        }
+    }
+
+    /** At exit: the last write of the tool metrics. */
+    private void flushAtExit() {
+        try {
+            // The last write runs on the metrics thread, and the exit waits for it at most 5 s. It opens
+            // the database if nothing has yet.
+            persistenceStarted.set(true);
+            metricsThread.submit(new Task(this, Task.LAST_WRITE, null)).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Throwable t) {
+            // the JVM is going: nothing to tell anyone
+        }
+    }
+
+    /** On the metrics thread, at exit. */
+    private void lastWrite() {
+        MetricsPersistence p = persistence();
+        if (p != null) {
+            p.flushAtExit();
+            p.close();
+        }
+    }
+
+    /**
+     * The runtime's tasks and callbacks, one class rather than a lambda each: the runtime makes them while
+     * the JVM starts, where each lambda would link a call site of its own and make the JVM generate
+     * classes for it (a few ms each on a small machine; README, "Start-up").
+     */
+    private static final class Task implements Runnable, java.util.function.Consumer<Alert>,
+            java.util.function.Supplier<List<ToolStatistics>> {
+        static final int MONITOR = 0;
+        static final int MONITOR_JDK = 1;
+        static final int MONITOR_OSHI = 2;
+        static final int CONVERSATIONS = 3;
+        static final int POOLS = 4;
+        static final int PERSISTENCE_SOON = 5;
+        static final int PERSISTENCE = 6;
+        static final int FLUSH = 7;
+        static final int EXIT = 8;
+        static final int LAST_WRITE = 9;
+        static final int ALERT = 10;
+        static final int STATISTICS = 11;
+        static final int CACHES = 12;
+
+        private final ToolwardenRuntime runtime;
+        private final int kind;
+        private final Object subject;
+
+        Task(ToolwardenRuntime runtime, int kind, Object subject) {
+            this.runtime = runtime;
+            this.kind = kind;
+            this.subject = subject;
+        }
+
+        @Override
+        public void run() {
+            switch (kind) {
+                case MONITOR -> runtime.startMonitorNow(false);
+                case MONITOR_JDK -> runtime.startMonitorNow(true);
+                case MONITOR_OSHI -> runtime.switchMonitorToOshi();
+                case CONVERSATIONS -> runtime.conversationHousekeeping();
+                case POOLS -> {
+                    try {
+                        ((DatabaseWatch) subject).check();
+                    } catch (Throwable t) {
+                        runtime.errors.record("watching connection pools", t);
+                    }
                 }
-            }, "toolwarden-metrics-flush"));
+                case PERSISTENCE_SOON -> runtime.startPersistenceSoon();
+                case PERSISTENCE -> runtime.startPersistence();
+                case FLUSH -> {
+                    try {
+                        ((MetricsPersistence) subject).flush();
+                    } catch (Throwable t) {
+                        runtime.errors.record("writing tool metrics", t);
+                    }
+                }
+                case EXIT -> runtime.flushAtExit();
+                case LAST_WRITE -> runtime.lastWrite();
+                case CACHES -> runtime.cacheHousekeeping((PerformanceCache) subject);
+                default -> throw new IllegalStateException("not a task: " + kind);
+            }
+        }
+
+        @Override
+        public void accept(Alert alert) {
+            runtime.alert(alert);
+        }
+
+        @Override
+        public List<ToolStatistics> get() {
+            return runtime.statistics();
         }
     }
 
@@ -765,7 +860,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     private MetricsPersistence createPersistence() {
         if (persistence == null) {
             try {
-                MetricsPersistence p = new MetricsPersistence(configuration, this::statistics, this::alert);
+                MetricsPersistence p = new MetricsPersistence(configuration, new Task(this, Task.STATISTICS, null), alertSink);
                 databaseWatch().watch(p.pool());
                 persistence = p;
             } catch (Throwable t) {
@@ -787,7 +882,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     /** Opens the metrics database on the metrics thread, once. */
     private void startPersistenceSoon() {
         if (persistenceAsked && persistenceStarted.compareAndSet(false, true)) {
-            metricsThread.execute(this::startPersistence);
+            metricsThread.execute(new Task(this, Task.PERSISTENCE, null));
         }
     }
 
@@ -804,13 +899,8 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             }
             p.flush();
             long flush = configuration.get(Keys.DB_FLUSH).toMillis();
-            metricsThread.scheduleWithFixedDelay(() -> {
-                try {
-                    p.flush();
-                } catch (Throwable t) {
-                    errors.record("writing tool metrics", t);
-                }
-            }, flush, flush, java.util.concurrent.TimeUnit.MILLISECONDS);
+            metricsThread.scheduleWithFixedDelay(new Task(this, Task.FLUSH, p), flush, flush,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (Throwable t) {
             Log.warn("tool metrics are not persisted: " + t);
         }
@@ -822,7 +912,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             synchronized (this) {
                 w = databases;
                 if (w == null) {
-                    databases = w = new DatabaseWatch(configuration, this::alert);
+                    databases = w = new DatabaseWatch(configuration, alertSink);
                 }
             }
         }
@@ -891,7 +981,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     private ToolStatistics recordOf(MetricsPersistence p, String tool) {
         ToolStatistics run = statistics(tool).orElse(null);
         dev.toolwarden.db.StoredMetrics history = cache().get(PerformanceCache.TOOL_PERFORMANCE, new HistoryKey(tool),
-                () -> p.historyOf(tool));
+                new Miss<dev.toolwarden.db.StoredMetrics>(this, p, tool, null));
         if (history == null) {
             return run;
         }
@@ -915,7 +1005,53 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     @Override
     public List<dev.toolwarden.RankedTool> rankTools(List<String> candidates) {
         List<String> key = List.copyOf(candidates);
-        return cache().get(PerformanceCache.TOOL_RECOMMENDATIONS, new RankingKey(key), () -> rank(key));
+        return cache().get(PerformanceCache.TOOL_RECOMMENDATIONS, new RankingKey(key),
+                new Miss<List<dev.toolwarden.RankedTool>>(this, null, null, key));
+    }
+
+    /**
+     * What a miss of the {@code tool_performance} or {@code tool_recommendations} category computes: a
+     * tool's stored history, or a ranking. A class, not lambdas, as {@link Task} says: a first ranking
+     * is often asked for while the application starts.
+     */
+    private static final class Miss<V> implements java.util.function.Supplier<V> {
+        private final ToolwardenRuntime runtime;
+        private final MetricsPersistence persistence;
+        private final String tool;
+        private final List<String> candidates;
+
+        Miss(ToolwardenRuntime runtime, MetricsPersistence persistence, String tool, List<String> candidates) {
+            this.runtime = runtime;
+            this.persistence = persistence;
+            this.tool = tool;
+            this.candidates = candidates;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public V get() {
+            return (V) (candidates == null ? persistence.historyOf(tool) : runtime.rank(candidates));
+        }
+    }
+
+    /** Best first. */
+    private static final class ByScore implements java.util.Comparator<dev.toolwarden.RankedTool> {
+        static final ByScore INSTANCE = new ByScore();
+
+        @Override
+        public int compare(dev.toolwarden.RankedTool a, dev.toolwarden.RankedTool b) {
+            return Double.compare(b.score(), a.score());
+        }
+    }
+
+    /** By name. */
+    private static final class ByName implements java.util.Comparator<ToolStatistics> {
+        static final ByName INSTANCE = new ByName();
+
+        @Override
+        public int compare(ToolStatistics a, ToolStatistics b) {
+            return a.name().compareTo(b.name());
+        }
     }
 
     /** The key of a cached ranking: the candidates, as asked. */
@@ -947,7 +1083,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             double score = success / (1 + p95.toNanos() / 1e9);
             out.add(new dev.toolwarden.RankedTool(name, score, success, p95, calls));
         }
-        out.sort((a, b) -> Double.compare(b.score(), a.score()));
+        out.sort(ByScore.INSTANCE);
         return List.copyOf(out);
     }
 
@@ -1377,8 +1513,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                 if (c == null) {
                     cache = c = PerformanceCache.builder().configuration(configuration).scheduler(housekeeping()).build();
                     long period = Math.max(100, configuration.get(Keys.MONITOR_INTERVAL).toMillis());
-                    PerformanceCache caches = c;
-                    housekeeping().scheduleWithFixedDelay(() -> cacheHousekeeping(caches), period, period,
+                    housekeeping().scheduleWithFixedDelay(new Task(this, Task.CACHES, c), period, period,
                             java.util.concurrent.TimeUnit.MILLISECONDS);
                     shared = sharedTier();
                 }
@@ -1397,7 +1532,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             SharedTier[] made = new SharedTier[1];
             made[0] = new SharedTier(this, codecs, listener -> new dev.toolwarden.cache.l2.RedisTier(url,
                     configuration.get(Keys.APPLICATION), configuration.get(Keys.REDIS_TIMEOUT),
-                    configuration.get(Keys.REDIS_RETRY), this::alert, listener));
+                    configuration.get(Keys.REDIS_RETRY), alertSink, listener));
             if (configuration.get(Keys.APPLICATION).equals("default")) {
                 Log.warn("toolwarden.application is not set: every application using Redis " + url.replaceAll(
                         "(://[^:/@]*:)[^@/]*@", "$1***@") + " without a name of its own shares its cached answers"
@@ -1625,7 +1760,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                 out.add(s);
             }
         }
-        out.sort((a, b) -> a.name().compareTo(b.name()));
+        out.sort(ByName.INSTANCE);
         return out;
     }
 

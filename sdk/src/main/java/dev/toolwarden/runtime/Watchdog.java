@@ -91,23 +91,23 @@ final class Watchdog implements Runnable {
 
     /** @return woven calls running now, on all threads (a diagnostic: it scans every thread's stack) */
     int callsInFlight() {
-        int[] running = new int[1];
-        forEachFrame((s, c) -> {
-            if (c.word() != 0) {
-                running[0]++;
-            }
-        }, false);
+        int running = forEachFrame(true, 0, false);
         for (AsyncCall a : asyncCalls) {
             if (a.pending()) {
-                running[0]++;
+                running++;
             }
         }
-        return running[0];
+        return running;
     }
 
     /** @return threads whose call stacks the watchdog holds */
     int watchedThreads() {
-        stacks.removeIf(r -> r.get() == null || !r.get().owner.isAlive());
+        for (Iterator<WeakReference<CallStack>> it = stacks.iterator(); it.hasNext();) {
+            CallStack s = it.next().get();
+            if (s == null || !s.owner.isAlive()) {
+                it.remove();
+            }
+        }
         return stacks.size();
     }
 
@@ -124,7 +124,7 @@ final class Watchdog implements Runnable {
         if (prune) {
             lastPrune = now;
         }
-        forEachFrame((s, c) -> check(s, c, now), prune);
+        forEachFrame(false, now, prune);
         for (Iterator<AsyncCall> it = asyncCalls.iterator(); it.hasNext();) {
             AsyncCall a = it.next();
             if (!a.pending()) {
@@ -162,8 +162,15 @@ final class Watchdog implements Runnable {
         }
     }
 
-    /** Visits every context of every live thread's stack, forgetting the stacks of threads that ended. */
-    private void forEachFrame(java.util.function.BiConsumer<CallStack, ExecutionContext> visit, boolean prune) {
+    /**
+     * Visits every context of every live thread's stack, forgetting the stacks of threads that ended:
+     * {@linkplain #check checks} each, or only counts the running ones. (No visitor lambda: the first
+     * scan comes while the application starts, and a scan should allocate nothing.)
+     *
+     * @return with {@code count}, the calls running; otherwise 0
+     */
+    private int forEachFrame(boolean count, long now, boolean prune) {
+        int running = 0;
         for (Iterator<WeakReference<CallStack>> it = stacks.iterator(); it.hasNext();) {
             CallStack s = it.next().get();
             if (s == null || (prune && !s.owner.isAlive())) {
@@ -175,11 +182,17 @@ final class Watchdog implements Runnable {
             int depth = Math.min(s.depthForWatchdog(), frames.length);
             for (int i = 0; i < depth; i++) {
                 ExecutionContext c = frames[i];
-                if (c != null) {
-                    visit.accept(s, c);
+                if (c == null) {
+                    continue;
+                }
+                if (!count) {
+                    check(s, c, now);
+                } else if (c.word() != 0) {
+                    running++;
                 }
             }
         }
+        return running;
     }
 
     private void check(CallStack s, ExecutionContext c, long now) {

@@ -31,7 +31,23 @@ public record AnnotationModel(String type, Map<String, Object> values) {
     static AnnotationVisitor reader(String descriptor, List<AnnotationModel> sink) {
         String type = Type.getType(descriptor).getClassName();
         Map<String, Object> values = new HashMap<>(4);
-        return new Values(values, () -> sink.add(new AnnotationModel(type, values)));
+        return new Values(values, new Add(sink, new AnnotationModel(type, values)));
+    }
+
+    /** Adds the annotation, read to the end, to its list. (A class: annotations are read while the JVM starts.) */
+    private static final class Add implements Runnable {
+        private final List<AnnotationModel> sink;
+        private final AnnotationModel annotation;
+
+        Add(List<AnnotationModel> sink, AnnotationModel annotation) {
+            this.sink = sink;
+            this.annotation = annotation;
+        }
+
+        @Override
+        public void run() {
+            sink.add(annotation);
+        }
     }
 
     /** Reads attribute values into a map, or (for arrays) a list. */
