@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.time.Duration;
-import java.util.Properties;
 
 /**
  * Starts the agent inside the isolated class loader: reads the configuration, installs the runtime
@@ -171,12 +170,18 @@ public final class Installer {
 
     /** @return the agent's version, from the build */
     public static String version() {
+        // The file the build writes is one line, version=...: read as such (java.util.Properties' parser
+        // is a few ms of the agent's start).
         try (InputStream in = Installer.class.getResourceAsStream("version.properties")) {
-            Properties p = new Properties();
             if (in != null) {
-                p.load(in);
+                for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                    if (line.startsWith("version=")) {
+                        String v = line.substring("version=".length()).trim();
+                        return v.isEmpty() ? "unknown" : v;
+                    }
+                }
             }
-            return p.getProperty("version", "unknown");
+            return "unknown";
         } catch (IOException e) {
             return "unknown";
         }

@@ -60,7 +60,7 @@ final class Weaver {
         String name = internalName.replace('/', '.');
         try {
             ClassReader reader = new ClassReader(classFile);
-            ClassModel type = ClassModel.read(classFile);
+            ClassModel type = ClassModel.read(reader, true);
             boolean dataSource = HIKARI_DATA_SOURCE.equals(name);
             boolean pool = HIKARI_POOL.equals(name);
             Map<String, WovenMethod> methods = Map.of();

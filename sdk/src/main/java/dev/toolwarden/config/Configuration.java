@@ -274,16 +274,23 @@ public final class Configuration {
     }
 
     private static Map<String, Raw> parseEnvironment(Map<String, String> env, List<String> problems) {
+        Map<String, Raw> out = new LinkedHashMap<>();
+        // Most environments name no TOOLWARDEN_ variable: then nothing more is done (this runs in premain).
+        TreeMap<String, String> ours = new TreeMap<>();
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getKey().startsWith(ENV_PREFIX)) {
+                ours.put(e.getKey(), e.getValue());
+            }
+        }
+        if (ours.isEmpty()) {
+            return out;
+        }
         Map<String, String> byEnvName = new HashMap<>();
         for (Key<?> key : Keys.all()) {
             byEnvName.put(key.environmentName(), key.name());
         }
-        Map<String, Raw> out = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+        for (Map.Entry<String, String> e : ours.entrySet()) {
             String name = e.getKey();
-            if (!name.startsWith(ENV_PREFIX)) {
-                continue;
-            }
             String key = byEnvName.get(name);
             if (key == null) {
                 key = envPerName(name, "TOOLWARDEN_TOOLS_", TOOL_SUFFIXES, "toolwarden.tools.");

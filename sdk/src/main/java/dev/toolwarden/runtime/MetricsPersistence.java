@@ -40,11 +40,17 @@ final class MetricsPersistence {
     private final Supplier<List<ToolStatistics>> current;
     private final Consumer<Alert> alerts;
     private volatile Map<String, StoredMetrics> history;
+    /** When {@link #history} was read ({@link System#nanoTime()}). */
+    private volatile long historyReadAt;
+    /** How long after {@link #historyReadAt} the rows read then answer {@link #historyOf}; tests change it. */
+    volatile long freshNanos = FRESH_NANOS;
     /** This run's totals as the last successful write stored them, by tool. */
     private volatile Map<String, StoredMetrics> written = Collections.emptyMap();
     private volatile boolean down;
     /** Odd while a write is under way: the row and {@link #written} disagree then. */
     private volatile int writing;
+    /** How long the rows read when the database opened answer for the database. */
+    private static final long FRESH_NANOS = 1_000_000_000L;
     /** Released by the first attempt to open the database, successful or not. */
     private final java.util.concurrent.CountDownLatch tried = new java.util.concurrent.CountDownLatch(1);
 
@@ -105,6 +111,7 @@ final class MetricsPersistence {
         try {
             store.migrate();
             Map<String, StoredMetrics> loaded = store.load();
+            historyReadAt = System.nanoTime();
             history = loaded;
             Log.info("tool metrics persist to " + describe() + " (" + loaded.size() + " tool(s) of history)");
             return true;
@@ -194,6 +201,14 @@ final class MetricsPersistence {
      */
     StoredMetrics historyOf(String tool) {
         awaitFirstAttempt();
+        Map<String, StoredMetrics> loaded = history;
+        if (loaded != null && System.nanoTime() - historyReadAt < freshNanos) {
+            // Every row of this application was read a moment ago, before this run wrote anything: the
+            // history before this run, as a query now would give it (but for another instance's write in
+            // that moment), without a query of its own. A ranking right after start-up asks for each
+            // candidate, and the first queries of a JVM are slow.
+            return loaded.get(tool);
+        }
         try {
             // The caller is an application thread: it reads only a database the metrics thread has
             // opened and that answered last time, never opens it, never waits for one known to be down.

@@ -2,6 +2,7 @@ package dev.toolwarden.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.toolwarden.Alert;
@@ -170,6 +171,9 @@ class DatabasePersistenceTest {
                         .credentials("postgres", "").size(1, 0).build()) {
                     StoredMetrics stored = new MetricsStore(direct.dataSource(), application).read("search");
                     assertEquals(3, stored.calls(), "what was kept in memory is written once the database is back");
+                    p.freshNanos = Long.MAX_VALUE;
+                    assertNull(p.historyOf("search"), "as read when the database opened, before this run wrote: none");
+                    p.freshNanos = 0;
                     assertEquals(0, p.historyOf("search").calls(),
                             "the history before this run: the row less what this run wrote, so nothing counts twice");
 

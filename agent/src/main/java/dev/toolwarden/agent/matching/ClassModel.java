@@ -48,7 +48,7 @@ public final class ClassModel {
      * @param members whether to read methods and annotations too, or only the header
      * @return its model
      */
-    static ClassModel read(ClassReader reader, boolean members) {
+    public static ClassModel read(ClassReader reader, boolean members) {
         ClassModel model = new ClassModel(reader.getClassName());
         reader.accept(model.new Reader(members), ClassReader.SKIP_CODE | ClassReader.SKIP_FRAMES
                 | ClassReader.SKIP_DEBUG);
