@@ -28,14 +28,17 @@ import java.util.concurrent.TimeUnit;
  * <p>Run from the repository root after {@code mvn package -DskipTests}:
  * {@code java -cp benchmarks/target/benchmarks.jar dev.toolwarden.benchmarks.StartupTime [rounds]}
  * (9 rounds by default; the JVM is the one running this, or {@code -Djava=/path/to/java}; the agent
- * jar is {@code agent/target/toolwarden-agent.jar}, or {@code -Dagent=/path/to/another.jar} to compare
- * two builds).
+ * jar is {@code agent/target/toolwarden-agent.jar}, or {@code -Dagent=/path/to/another.jar}; with
+ * {@code -Dbaseline=/path/to/other.jar} every case with the agent is run with that build too, in the
+ * same rounds, so that a change is measured before and after under the same conditions).
  */
 public final class StartupTime {
 
     private static final String JAVA = System.getProperty("java",
             Path.of(System.getProperty("java.home"), "bin", "java").toString());
     private static final Path AGENT = Path.of(System.getProperty("agent", "agent/target/toolwarden-agent.jar"));
+    /** Another build of the agent, timed beside {@link #AGENT} in the same rounds (before/after a change). */
+    private static final String BASELINE = System.getProperty("baseline");
     private static final Path APPS = Path.of("agent/target/test-classes");
     private static final Path DEMO = Path.of("examples/target/toolwarden-examples.jar");
     private static final Path WORK = Path.of("benchmarks/target/startup");
@@ -71,7 +74,7 @@ public final class StartupTime {
         List<String> hello = List.of("-cp", APPS.toString(), "com.example.apps.Hello", "plain");
         List<String> demo = List.of("-jar", DEMO.toString(), "1");
         List<String> many = List.of("-cp", manyPath, "com.example.apps.ManyClasses", "run", "10000");
-        List<Case> cases = List.of(
+        List<Case> planned = List.of(
                 new Case("Hello", "without the agent", hello, "RESULT hello=", true),
                 new Case("Hello", "agent, toolwarden.enabled=false", with(agent + "=enabled=false", hello),
                         "RESULT hello=", true),
@@ -88,6 +91,17 @@ public final class StartupTime {
                 new Case("10,000 classes", "without the agent", many, "RESULT loaded=", true),
                 new Case("10,000 classes", "agent, defaults (H2 metrics file)", with(agent, userHome, many),
                         "RESULT loaded=", true));
+        List<Case> cases = new ArrayList<>();
+        for (Case c : planned) {
+            cases.add(c);
+            if (BASELINE != null && !c.variant().startsWith("without")) {
+                List<String> command = new ArrayList<>();
+                for (String part : c.command()) {
+                    command.add(part.startsWith(agent) ? "-javaagent:" + BASELINE + part.substring(agent.length()) : part);
+                }
+                cases.add(new Case(c.app(), "baseline " + c.variant(), command, c.marker(), c.exits()));
+            }
+        }
         Map<Case, long[][]> times = new LinkedHashMap<>();
         cases.forEach(c -> times.put(c, new long[2][rounds]));
         // One untimed round first: the file cache, the H2 file's creation.
@@ -119,7 +133,7 @@ public final class StartupTime {
                     added += String.format("; exit +%d ms", median[1] - base[1]);
                 }
             }
-            System.out.printf("%-15s %-36s %6d (%d-%d)%s%s%n", c.app(), c.variant(), median[0], started[0],
+            System.out.printf("%-15s %-45s %6d (%d-%d)%s%s%n", c.app(), c.variant(), median[0], started[0],
                     started[rounds - 1], c.exits() ? String.format(", exit %d", median[1]) : "", added);
         }
     }
