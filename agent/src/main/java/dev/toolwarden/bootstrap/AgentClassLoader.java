@@ -112,19 +112,17 @@ final class AgentClassLoader extends ClassLoader {
     }
 
     /**
-     * Reads the agent's own resources straight from the open jar,
-     * without the {@code jar:} URL machinery; the parent's resources come first, as for
-     * {@link #getResource}.
+     * Reads the agent's own resources straight from the open jar, without the {@code jar:} URL
+     * machinery, and before the parent's (the JDK's): a name both have is the agent's library's own
+     * resource, as its classes come first (unlike {@link #getResource}, which keeps the JDK's order).
      */
     @Override
     public InputStream getResourceAsStream(String name) {
-        InputStream fromParent = getParent().getResourceAsStream(name);
-        if (fromParent != null) {
-            return fromParent;
-        }
+        // The agent's own resources first, as its classes (see loadClass): asking the parents first searched
+        // the bootstrap path and the JDK's modules for every one (a few ms at start-up, for the version line).
         JarEntry entry = jar.getJarEntry(resourceEntryName(name));
         if (entry == null) {
-            return null;
+            return getParent().getResourceAsStream(name);
         }
         try {
             return jar.getInputStream(entry);
