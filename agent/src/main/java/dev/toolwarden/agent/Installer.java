@@ -98,37 +98,47 @@ public final class Installer {
                 + String.join(", ", markers)
                 + (selector.patterns().isEmpty() ? "" : " and " + selector.patterns().size() + " method pattern(s)")
                 + (recording == null ? "" : "; recording to " + recording));
-        Runtime.getRuntime().addShutdownHook(new Thread(new Task(runtime, listener, null), "toolwarden-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(new AtExit(runtime, listener), "toolwarden-shutdown"));
     }
 
-    /**
-     * The installer's two tasks: what the agent says at exit, and warming the weaver up. Classes, not
-     * lambdas: the first lambdas of a JVM make it generate classes for each new shape, a few ms of
-     * start-up apiece (README, "Start-up"), and this is the start-up path.
+    /*
+     * The installer's two tasks are classes, not lambdas: the first lambdas of a JVM make it generate
+     * classes for each new shape, a few ms of start-up apiece (README, "Start-up"), and this is the
+     * start-up path.
      */
-    private static final class Task implements Runnable {
-        private final ToolwardenRuntime runtime;
-        private final TransformationListener listener;
+
+    /** Warms the weaver up, then fetches the JVM's thread bean; on the warm-up thread. */
+    private static final class WarmUp implements Runnable {
         private final Weaver weaver;
 
-        Task(ToolwardenRuntime runtime, TransformationListener listener, Weaver weaver) {
-            this.runtime = runtime;
-            this.listener = listener;
+        WarmUp(Weaver weaver) {
             this.weaver = weaver;
         }
 
         @Override
         public void run() {
-            if (weaver != null) {
-                try {
-                    weaver.warmUp();
-                } catch (Throwable t) {
-                    Log.debug("warming up the weaver failed (" + t + "); the first woven class prepares it");
-                }
-                // Then what the first woven call needs (it would otherwise fetch it itself).
-                dev.toolwarden.accounting.ThreadResources.prepare();
-                return;
+            try {
+                weaver.warmUp();
+            } catch (Throwable t) {
+                Log.debug("warming up the weaver failed (" + t + "); the first woven class prepares it");
             }
+            // Then what the first woven call needs (it would otherwise fetch it itself).
+            dev.toolwarden.accounting.ThreadResources.prepare();
+        }
+    }
+
+    /** What the agent says at exit. */
+    private static final class AtExit implements Runnable {
+        private final ToolwardenRuntime runtime;
+        private final TransformationListener listener;
+
+        AtExit(ToolwardenRuntime runtime, TransformationListener listener) {
+            this.runtime = runtime;
+            this.listener = listener;
+        }
+
+        @Override
+        public void run() {
             long errors = runtime.internalErrors();
             if (errors > 0) {
                 Log.warn(errors + " internal error(s) of " + runtime.errors().kinds()
@@ -146,8 +156,7 @@ public final class Installer {
      * call needs for its CPU time and allocations.
      */
     private static void warmUp(Weaver weaver) {
-        dev.toolwarden.runtime.DaemonThreads.named("toolwarden-warmup", false).newThread(new Task(null, null, weaver))
-                .start();
+        dev.toolwarden.runtime.DaemonThreads.named("toolwarden-warmup", false).newThread(new WarmUp(weaver)).start();
     }
 
     /**
