@@ -37,11 +37,25 @@ class DatabaseIT {
         String url = "db.url=jdbc:h2:file:" + dir.resolve("metrics");
         ChildResult first = ChildJvm.app(AppPools.class).agentArguments(url).args("write").run();
         assertEquals("5", first.values().get("written"), first::describe);
+        assertTrue(Files.exists(dir.resolve("metrics.toolwarden-history")), "its rows copied beside the file at exit");
         ChildResult second = ChildJvm.app(AppPools.class).agentArguments(url).args("read").run();
         assertEquals("5", second.values().get("history"), second::describe);
         assertEquals("lookupOrder", second.values().get("ranking"), "a tool with a good record ranks first");
-        assertTrue(second.agentLines().stream().anyMatch(l -> l.contains("tool metrics persist to jdbc:h2:file:")
-                && l.contains("(1 tool(s) of history)")), second::describe);
+        assertTrue(second.agentLines().stream().noneMatch(l -> l.contains("tool metrics persist to")), () ->
+                "read from the copy, and nothing to write: H2 not opened\n" + second.describe());
+        ChildResult third = ChildJvm.app(AppPools.class).agentArguments(url).args("write").run();
+        assertTrue(third.agentLines().stream().anyMatch(l -> l.contains("tool metrics persist to jdbc:h2:file:")
+                && l.contains("(1 tool(s) of history)")), third::describe);
+        ChildResult fourth = ChildJvm.app(AppPools.class).agentArguments(url).args("read").run();
+        assertEquals("10", fourth.values().get("history"), "the copy the third JVM left: " + fourth.describe());
+
+        // A copy that no longer matches the database file (a JVM that wrote and died before its exit) is not used.
+        byte[] copy = Files.readAllBytes(dir.resolve("metrics.toolwarden-history"));
+        ChildJvm.app(AppPools.class).agentArguments(url).args("write").run();
+        Files.write(dir.resolve("metrics.toolwarden-history"), copy);
+        ChildResult stale = ChildJvm.app(AppPools.class).agentArguments(url).args("read").run();
+        assertEquals("15", stale.values().get("history"), stale::describe);
+        assertTrue(stale.agentLines().stream().anyMatch(l -> l.contains("(1 tool(s) of history)")), stale::describe);
     }
 
     @Test

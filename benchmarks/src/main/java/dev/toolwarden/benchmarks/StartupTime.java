@@ -97,7 +97,9 @@ public final class StartupTime {
             if (BASELINE != null && !c.variant().startsWith("without")) {
                 List<String> command = new ArrayList<>();
                 for (String part : c.command()) {
-                    command.add(part.startsWith(agent) ? "-javaagent:" + BASELINE + part.substring(agent.length()) : part);
+                    // Its own metrics file: the two builds must not invalidate each other's copy of it.
+                    command.add(part.startsWith(agent) ? "-javaagent:" + BASELINE + part.substring(agent.length())
+                            : part.equals(userHome) ? userHome + "-baseline" : part);
                 }
                 cases.add(new Case(c.app(), "baseline " + c.variant(), command, c.marker(), c.exits()));
             }

@@ -103,8 +103,39 @@ public final class MetricsStore {
             s.setString(1, application);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    StoredMetrics m = row(r);
+                    StoredMetrics m = row(r, 0);
                     out.put(m.tool(), m);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param limit the most rows to read
+     * @return the stored metrics of every application, by application and tool, or {@code null} when
+     *     there are more than {@code limit} rows
+     * @throws SQLException when the database cannot be read
+     */
+    public Map<String, Map<String, StoredMetrics>> loadEveryApplication(int limit) throws SQLException {
+        Map<String, Map<String, StoredMetrics>> out = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT application, tool, " + COLUMNS + " FROM toolwarden_tool_metrics ORDER BY application, tool")) {
+            s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+            s.setMaxRows(limit + 1);
+            try (ResultSet r = s.executeQuery()) {
+                int rows = 0;
+                while (r.next()) {
+                    if (++rows > limit) {
+                        return null;
+                    }
+                    String application = r.getString(1);
+                    Map<String, StoredMetrics> tools = out.get(application);
+                    if (tools == null) {
+                        out.put(application, tools = new LinkedHashMap<>());
+                    }
+                    StoredMetrics m = row(r, 1);
+                    tools.put(m.tool(), m);
                 }
             }
         }
@@ -123,16 +154,19 @@ public final class MetricsStore {
             s.setString(1, application);
             s.setString(2, tool);
             try (ResultSet r = s.executeQuery()) {
-                return r.next() ? row(r) : null;
+                return r.next() ? row(r, 0) : null;
             }
         }
     }
 
-    private static StoredMetrics row(ResultSet r) throws SQLException {
-        Timestamp updated = r.getTimestamp(18);
-        return new StoredMetrics(r.getString(1), r.getString(2), r.getLong(3), r.getLong(4), r.getLong(5), r.getLong(6),
-                r.getLong(7), r.getLong(8), r.getLong(9), r.getLong(10), r.getLong(11), r.getLong(12), r.getLong(13),
-                r.getLong(14), r.getLong(15), r.getLong(16), r.getLong(17),
+    /** The row whose tool is column {@code skip + 1}, the others following it in {@link #COLUMNS}' order. */
+    private static StoredMetrics row(ResultSet r, int skip) throws SQLException {
+        int i = skip;
+        Timestamp updated = r.getTimestamp(i + 18);
+        return new StoredMetrics(r.getString(i + 1), r.getString(i + 2), r.getLong(i + 3), r.getLong(i + 4),
+                r.getLong(i + 5), r.getLong(i + 6), r.getLong(i + 7), r.getLong(i + 8), r.getLong(i + 9),
+                r.getLong(i + 10), r.getLong(i + 11), r.getLong(i + 12), r.getLong(i + 13), r.getLong(i + 14),
+                r.getLong(i + 15), r.getLong(i + 16), r.getLong(i + 17),
                 updated == null ? java.time.Instant.EPOCH : updated.toInstant());
     }
 

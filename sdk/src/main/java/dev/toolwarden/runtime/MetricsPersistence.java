@@ -35,8 +35,19 @@ import java.util.function.Supplier;
 final class MetricsPersistence {
 
     private final String url;
-    private final DatabaseConnectionManager pool;
-    private final MetricsStore store;
+    private final String application;
+    private final DatabaseConnectionManager.Builder poolBuilder;
+    /** Made when the database is first opened (on the metrics thread). */
+    private volatile DatabaseConnectionManager pool;
+    private volatile MetricsStore store;
+    /** Told of the pool once it is made; may be {@code null}. */
+    private volatile DatabaseWatch watch;
+    /** The copy of an embedded H2 file's rows kept beside it, or {@code null}. */
+    private final HistorySnapshot snapshot;
+    /** Whether {@link #history} came from {@link #snapshot}, the database not yet opened. */
+    private volatile boolean historyFromCopy;
+    /** Whether the database was opened and its history read. */
+    private volatile boolean opened;
     private final Supplier<List<ToolStatistics>> current;
     private final Consumer<Alert> alerts;
     private volatile Map<String, StoredMetrics> history;
@@ -49,6 +60,7 @@ final class MetricsPersistence {
     private volatile boolean down;
     /** Odd while a write is under way: the row and {@link #written} disagree then. */
     private volatile int writing;
+    private static final String POOL_NAME = "toolwarden-metrics";
     /** How long the rows read when the database opened answer for the database. */
     private static final long FRESH_NANOS = 1_000_000_000L;
     /** Released by the first attempt to open the database, successful or not. */
@@ -57,7 +69,7 @@ final class MetricsPersistence {
     MetricsPersistence(Configuration configuration, Supplier<List<ToolStatistics>> current, Consumer<Alert> alerts) {
         String configured = configuration.get(Keys.DB_URL);
         this.url = keepOpenAtExit(configured.isEmpty() ? defaultUrl() : configured);
-        DatabaseConnectionManager.Builder b = DatabaseConnectionManager.builder(url).name("toolwarden-metrics")
+        DatabaseConnectionManager.Builder b = DatabaseConnectionManager.builder(url).name(POOL_NAME)
                 .size(1, 1).acquireTimeout(Duration.ofSeconds(5));
         if (!configuration.get(Keys.DB_USER).isEmpty()) {
             b.credentials(configuration.get(Keys.DB_USER), configuration.get(Keys.DB_PASSWORD));
@@ -66,10 +78,32 @@ final class MetricsPersistence {
             // A half-open connection must not hold a write (or the JVM's exit) for the minutes TCP takes.
             b.property("connectTimeout", "5").property("socketTimeout", "15");
         }
-        this.pool = b.build();
-        this.store = new MetricsStore(pool.dataSource(), configuration.get(Keys.APPLICATION));
+        this.poolBuilder = b;
+        this.application = configuration.get(Keys.APPLICATION);
         this.current = current;
         this.alerts = alerts;
+        this.snapshot = HistorySnapshot.of(url);
+        Map<String, StoredMetrics> copy = snapshot == null ? null : snapshot.read(application);
+        if (copy != null) {
+            // The rows as the last JVM to close the database left them, and nobody has written since: the
+            // history before this run, without opening H2 while the application starts.
+            historyReadAt = System.nanoTime();
+            history = copy;
+            historyFromCopy = true;
+            tried.countDown();
+            Log.debug("tool metrics history read from " + snapshot + " (" + copy.size()
+                    + " tool(s)); the database opens at the first write");
+        }
+    }
+
+    /** @param watch told of the pool when it is made */
+    void watchedBy(DatabaseWatch watch) {
+        this.watch = watch;
+    }
+
+    /** @return whether the history was read from the copy beside the database, which is not open yet */
+    boolean historyFromCopy() {
+        return historyFromCopy;
     }
 
     /**
@@ -99,20 +133,42 @@ final class MetricsPersistence {
         }
     }
 
-    DatabaseConnectionManager pool() {
-        return pool;
+    /** @return the pool, made now if it was not (on the metrics thread only) */
+    private DatabaseConnectionManager pool() {
+        DatabaseConnectionManager p = pool;
+        if (p == null) {
+            synchronized (poolBuilder) {
+                p = pool;
+                if (p == null) {
+                    p = poolBuilder.build();
+                    store = new MetricsStore(p.dataSource(), application);
+                    pool = p;
+                    DatabaseWatch w = watch;
+                    if (w != null) {
+                        w.watch(p);
+                    }
+                }
+            }
+        }
+        return p;
     }
 
     /** Creates the schema and reads the history; on failure, tries again at the next flush. */
     private boolean open() {
-        if (history != null) {
+        if (opened) {
             return true;
         }
         try {
+            if (snapshot != null) {
+                snapshot.delete(); // the database is about to change: from now on only it knows
+            }
+            pool();
             store.migrate();
             Map<String, StoredMetrics> loaded = store.load();
             historyReadAt = System.nanoTime();
             history = loaded;
+            historyFromCopy = false;
+            opened = true;
             Log.info("tool metrics persist to " + describe() + " (" + loaded.size() + " tool(s) of history)");
             return true;
         } catch (SQLException | RuntimeException e) {
@@ -129,10 +185,13 @@ final class MetricsPersistence {
      * calls). One at a time: the scheduled write and the one at exit may meet.
      */
     synchronized void flush() {
+        Map<String, StoredMetrics> run = run();
+        if (historyFromCopy && !hasNewCalls(run)) {
+            return; // nothing to write: the database stays closed, and its copy true
+        }
         if (!open()) {
             return;
         }
-        Map<String, StoredMetrics> run = run();
         Map<String, StoredMetrics> before = written;
         Map<String, StoredMetrics> after = new LinkedHashMap<>(run);
         List<StoredMetrics> deltas = new ArrayList<>();
@@ -154,7 +213,7 @@ final class MetricsPersistence {
             if (down) {
                 down = false;
                 Log.info("the metrics database " + describe() + " answers again: " + deltas.size() + " tool(s) written");
-                alerts.accept(new Alert("DATABASE", "HARD", 0, 0, pool.name(), true, Instant.now()));
+                alerts.accept(new Alert("DATABASE", "HARD", 0, 0, poolName(), true, Instant.now()));
             }
         } catch (SQLException | RuntimeException e) {
             failed(e);
@@ -163,13 +222,27 @@ final class MetricsPersistence {
         }
     }
 
+    private boolean hasNewCalls(Map<String, StoredMetrics> run) {
+        Map<String, StoredMetrics> before = written;
+        for (Map.Entry<String, StoredMetrics> e : run.entrySet()) {
+            if (e.getValue().minus(before.get(e.getKey())).calls() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void failed(Exception e) {
         if (!down) {
             down = true;
             Log.warn("the metrics database " + describe() + " cannot be used (" + e.getMessage()
                     + "): tool metrics are kept in memory and written when it answers");
-            alerts.accept(new Alert("DATABASE", "HARD", 1, 0, pool.name(), false, Instant.now()));
+            alerts.accept(new Alert("DATABASE", "HARD", 1, 0, poolName(), false, Instant.now()));
         }
+    }
+
+    private static String poolName() {
+        return POOL_NAME;
     }
 
     private String describe() {
@@ -212,7 +285,7 @@ final class MetricsPersistence {
         try {
             // The caller is an application thread: it reads only a database the metrics thread has
             // opened and that answered last time, never opens it, never waits for one known to be down.
-            if (!down && history != null) {
+            if (!down && opened) {
                 // A row read while this run's write commits already holds the increment that written does
                 // not yet: read again until the two agree (a sequence lock; writes are seconds apart).
                 for (int attempt = 0;; attempt++) {
@@ -256,10 +329,29 @@ final class MetricsPersistence {
 
     /** @return whether the last attempt reached the database */
     boolean up() {
-        return !down && history != null;
+        return !down && opened;
     }
 
+    /**
+     * Closes the pool (and with it an embedded database). An embedded H2 file that this JVM opened and
+     * wrote without a failure gets its rows copied beside it, for the next JVM's start-up.
+     */
     void close() {
-        pool.close();
+        DatabaseConnectionManager p = pool;
+        if (p == null) {
+            return;
+        }
+        Map<String, Map<String, StoredMetrics>> rows = null;
+        if (snapshot != null && up()) {
+            try {
+                rows = store.loadEveryApplication(HistorySnapshot.MAX_ROWS);
+            } catch (SQLException | RuntimeException e) {
+                rows = null; // no copy: the next JVM opens the database
+            }
+        }
+        p.close();
+        if (rows != null) {
+            snapshot.write(rows);
+        }
     }
 }

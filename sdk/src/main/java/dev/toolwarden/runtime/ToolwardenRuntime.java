@@ -861,7 +861,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         if (persistence == null) {
             try {
                 MetricsPersistence p = new MetricsPersistence(configuration, new Task(this, Task.STATISTICS, null), alertSink);
-                databaseWatch().watch(p.pool());
+                p.watchedBy(databaseWatch());
                 persistence = p;
             } catch (Throwable t) {
                 Log.warn("tool metrics are not persisted: " + t);
@@ -897,7 +897,9 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             if (p == null) {
                 return;
             }
-            p.flush();
+            if (!p.historyFromCopy()) {
+                p.flush(); // opens the database and reads the history
+            }
             long flush = configuration.get(Keys.DB_FLUSH).toMillis();
             metricsThread.scheduleWithFixedDelay(new Task(this, Task.FLUSH, p), flush, flush,
                     java.util.concurrent.TimeUnit.MILLISECONDS);
