@@ -81,8 +81,9 @@ final class Retransformer implements Runnable {
             }
             byte[] bytes = ClassFiles.read(loader, internal);
             // Without its class file (a generated class), the transformer decides on the bytes the JVM gives it.
-            if (bytes == null || prefilter.mayWeave(internal, bytes)
-                    || prefilter.isClassLoader(internal, bytes, c, loader)) {
+            int constants = bytes == null ? 0 : prefilter.constants(bytes);
+            if (bytes == null || prefilter.mayWeave(internal, constants)
+                    || prefilter.isClassLoader(internal, bytes, constants, c, loader)) {
                 out.add(c);
             }
         }

@@ -41,9 +41,10 @@ final class WeavingTransformer implements ClassFileTransformer {
         Thread current = Thread.currentThread();
         boolean entered = false;
         try {
-            boolean classLoader = prefilter.isClassLoader(className, classfileBuffer, classBeingRedefined,
+            int constants = prefilter.constants(classfileBuffer); // one pass, for both questions
+            boolean classLoader = prefilter.isClassLoader(className, classfileBuffer, constants, classBeingRedefined,
                     loader);
-            boolean tools = alwaysWoven.contains(className) || prefilter.mayWeave(className, classfileBuffer);
+            boolean tools = alwaysWoven.contains(className) || prefilter.mayWeave(className, constants);
             if (!tools && !classLoader) {
                 return null;
             }

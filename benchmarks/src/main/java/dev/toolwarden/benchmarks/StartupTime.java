@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * <p>The applications: {@code Hello} (calls one tool and prints its answer, then exits), the chat
  * demo (until its first answer, its own database and pool and the agent's stored ranking included),
  * and {@code ManyClasses}, which loads and uses 10,000 generated classes, 100 of them with a tool,
- * prints a line and exits. Not a JMH benchmark: JMH measures code inside one JVM, this measures JVMs.
+ * prints a line and exits (and the same 10,000 classes with no tool among them: the agent's cost per
+ * class, without weaving). Not a JMH benchmark: JMH measures code inside one JVM, this measures JVMs.
  *
  * <p>Run from the repository root after {@code mvn package -DskipTests}:
  * {@code java -cp benchmarks/target/benchmarks.jar dev.toolwarden.benchmarks.StartupTime [rounds]}
@@ -43,6 +44,8 @@ public final class StartupTime {
     private static final Path DEMO = Path.of("examples/target/toolwarden-examples.jar");
     private static final Path WORK = Path.of("benchmarks/target/startup");
     private static final Path CLASSES = WORK.resolve("classes10k.jar");
+    /** The same 10,000 classes without a tool among them: what the agent costs an application per class. */
+    private static final Path PLAIN_CLASSES = WORK.resolve("classes10k-no-tools.jar");
 
     private StartupTime() {
     }
@@ -67,6 +70,10 @@ public final class StartupTime {
             run(List.of(JAVA, "-cp", APPS.toString(), "com.example.apps.ManyClasses", "generate", CLASSES.toString(),
                     "10000", "100"), null, true);
         }
+        if (!Files.exists(PLAIN_CLASSES)) {
+            run(List.of(JAVA, "-cp", APPS.toString(), "com.example.apps.ManyClasses", "generate", PLAIN_CLASSES.toString(),
+                    "10000", "1000000"), null, true);
+        }
         String agent = "-javaagent:" + AGENT;
         // The agent's default metrics database is an H2 file under the user's home: a fresh one here.
         String userHome = "-Duser.home=" + home;
@@ -74,6 +81,8 @@ public final class StartupTime {
         List<String> hello = List.of("-cp", APPS.toString(), "com.example.apps.Hello", "plain");
         List<String> demo = List.of("-jar", DEMO.toString(), "1");
         List<String> many = List.of("-cp", manyPath, "com.example.apps.ManyClasses", "run", "10000");
+        List<String> plain = List.of("-cp", APPS + java.io.File.pathSeparator + PLAIN_CLASSES,
+                "com.example.apps.ManyClasses", "run", "10000");
         List<Case> planned = List.of(
                 new Case("Hello", "without the agent", hello, "RESULT hello=", true),
                 new Case("Hello", "agent, toolwarden.enabled=false", with(agent + "=enabled=false", hello),
@@ -90,6 +99,9 @@ public final class StartupTime {
                         "assistant>", false),
                 new Case("10,000 classes", "without the agent", many, "RESULT loaded=", true),
                 new Case("10,000 classes", "agent, defaults (H2 metrics file)", with(agent, userHome, many),
+                        "RESULT loaded=", true),
+                new Case("10k, no tool", "without the agent", plain, "RESULT loaded=", true),
+                new Case("10k, no tool", "agent, defaults (H2 metrics file)", with(agent, userHome, plain),
                         "RESULT loaded=", true));
         List<Case> cases = new ArrayList<>();
         for (Case c : planned) {

@@ -10,10 +10,12 @@ import java.util.Set;
 
 /**
  * Rejects, before the weaver reads anything, the classes that cannot contain a woven method: by
- * name (the JDK, the agent itself, {@code include}/{@code exclude}), and by searching the class
- * file's bytes for the descriptor of a marker annotation. An annotation that a class uses is
- * named in its constant pool, so a class whose bytes do not contain any marker's descriptor, and
- * that no method pattern names, needs no closer look. Most classes an application loads end here.
+ * name (the JDK, the agent itself, {@code include}/{@code exclude}), and by the class file's
+ * constant pool. An annotation that a class uses has its type's descriptor as an entry of the
+ * pool, so a class whose pool holds no marker's descriptor, and that no method pattern names,
+ * needs no closer look. Most classes an application loads end here. The pool is read once per
+ * class ({@link #constants}), for the markers and for {@code loadClass} together, skipping every
+ * entry but the strings whose length is one of theirs.
  */
 public final class ClassPrefilter {
 
@@ -27,12 +29,17 @@ public final class ClassPrefilter {
     private final String[] include;
     private final String[] exclude;
     private final byte[][] needles;
-    private final int[][] shifts;
+    /** {@code byLength[n]}: whether a marker's descriptor, or {@code loadClass}, is {@code n} bytes long. */
+    private final boolean[] byLength;
     private final List<MethodPattern> patterns;
     /** Internal names of class loader classes: the JDK's that applications extend, and those found since. */
     private final Set<String> loaders = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final byte[] LOAD_CLASS = "loadClass".getBytes(StandardCharsets.ISO_8859_1);
-    private static final int[] LOAD_CLASS_SHIFTS = shiftTable(LOAD_CLASS);
+
+    /** In {@link #constants}: the pool names a marker annotation. */
+    public static final int MARKER = 1;
+    /** In {@link #constants}: the pool holds the string {@code loadClass}. */
+    public static final int LOADS_CLASSES = 2;
 
     /**
      * @param configuration the agent's settings
@@ -48,10 +55,88 @@ public final class ClassPrefilter {
         }
         this.needles = n.toArray(new byte[0][]);
         loaders.addAll(List.of("java/lang/ClassLoader", "java/security/SecureClassLoader", "java/net/URLClassLoader"));
-        this.shifts = new int[needles.length][];
-        for (int i = 0; i < needles.length; i++) {
-            shifts[i] = shiftTable(needles[i]);
+        int longest = LOAD_CLASS.length;
+        for (byte[] needle : needles) {
+            longest = Math.max(longest, needle.length);
         }
+        this.byLength = new boolean[longest + 1];
+        byLength[LOAD_CLASS.length] = true;
+        for (byte[] needle : needles) {
+            byLength[needle.length] = true;
+        }
+    }
+
+    /**
+     * Reads the class file's constant pool once: its string entries of a length that a marker's
+     * descriptor or {@code loadClass} has are compared with them; every other entry is skipped by its
+     * tag. A class file that cannot be read this way (cut short, an unknown tag) answers both, and the
+     * weaver's full reading decides.
+     *
+     * @param classFile a class file
+     * @return {@link #MARKER} and/or {@link #LOADS_CLASSES}, or 0
+     */
+    public int constants(byte[] classFile) {
+        int all = MARKER | LOADS_CLASSES;
+        if (classFile == null || classFile.length < 10) {
+            return all;
+        }
+        int count = ((classFile[8] & 0xff) << 8) | (classFile[9] & 0xff);
+        int p = 10;
+        int found = 0;
+        boolean[] lengths = byLength;
+        for (int i = 1; i < count; i++) {
+            if (p >= classFile.length) {
+                return all;
+            }
+            switch (classFile[p]) {
+                case 1 -> { // Utf8
+                    if (p + 3 > classFile.length) {
+                        return all;
+                    }
+                    int length = ((classFile[p + 1] & 0xff) << 8) | (classFile[p + 2] & 0xff);
+                    int start = p + 3;
+                    p = start + length;
+                    if (length < lengths.length && lengths[length] && p <= classFile.length) {
+                        found |= match(classFile, start, length);
+                        if (found == all) {
+                            return all;
+                        }
+                    }
+                }
+                case 7, 8, 16, 19, 20 -> p += 3; // Class, String, MethodType, Module, Package
+                case 3, 4, 9, 10, 11, 12, 17, 18 -> p += 5; // Integer, Float, refs, NameAndType, (Invoke)Dynamic
+                case 15 -> p += 4; // MethodHandle
+                case 5, 6 -> { // Long, Double: two slots
+                    p += 9;
+                    i++;
+                }
+                default -> {
+                    return all;
+                }
+            }
+        }
+        return found;
+    }
+
+    private int match(byte[] classFile, int start, int length) {
+        if (length == LOAD_CLASS.length && same(classFile, start, LOAD_CLASS)) {
+            return LOADS_CLASSES;
+        }
+        for (byte[] needle : needles) {
+            if (needle.length == length && same(classFile, start, needle)) {
+                return MARKER;
+            }
+        }
+        return 0;
+    }
+
+    private static boolean same(byte[] classFile, int start, byte[] expected) {
+        for (int i = expected.length - 1; i >= 0; i--) {
+            if (classFile[start + i] != expected[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -60,7 +145,16 @@ public final class ClassPrefilter {
      * @return whether the class may contain a woven method and deserves parsing
      */
     public boolean mayWeave(String internalName, byte[] classFile) {
-        if (internalName == null || classFile == null) {
+        return classFile != null && mayWeave(internalName, constants(classFile));
+    }
+
+    /**
+     * @param internalName the class's internal name ({@code com/acme/Calc}), or {@code null} for a hidden class
+     * @param constants what {@link #constants} found in its class file
+     * @return whether the class may contain a woven method and deserves parsing
+     */
+    public boolean mayWeave(String internalName, int constants) {
+        if (internalName == null) {
             return false;
         }
         for (String skipped : ALWAYS_SKIPPED) {
@@ -82,12 +176,7 @@ public final class ClassPrefilter {
                 }
             }
         }
-        for (int i = 0; i < needles.length; i++) {
-            if (contains(classFile, needles[i], shifts[i])) {
-                return true;
-            }
-        }
-        return false;
+        return (constants & MARKER) != 0;
     }
 
     /**
@@ -104,7 +193,22 @@ public final class ClassPrefilter {
      * @return whether it extends {@link ClassLoader} and declares {@code loadClass}
      */
     public boolean isClassLoader(String internalName, byte[] classFile, Class<?> loaded, ClassLoader loader) {
-        if (internalName == null || classFile == null || !contains(classFile, LOAD_CLASS, LOAD_CLASS_SHIFTS)) {
+        return classFile != null && isClassLoader(internalName, classFile, constants(classFile), loaded, loader);
+    }
+
+    /**
+     * {@link #isClassLoader(String, byte[], Class, ClassLoader)} with the class file's {@link #constants} read already.
+     *
+     * @param internalName the class's internal name, or {@code null} for a hidden class
+     * @param classFile its class file
+     * @param constants what {@link #constants} found in it
+     * @param loaded the class itself when it is being retransformed, else {@code null}
+     * @param loader the class's loader
+     * @return whether it extends {@link ClassLoader} and declares {@code loadClass}
+     */
+    public boolean isClassLoader(String internalName, byte[] classFile, int constants, Class<?> loaded,
+            ClassLoader loader) {
+        if (internalName == null || classFile == null || (constants & LOADS_CLASSES) == 0) {
             return false;
         }
         for (String skipped : ALWAYS_SKIPPED) {
@@ -158,32 +262,5 @@ public final class ClassPrefilter {
             out[i] = p;
         }
         return out;
-    }
-
-    static int[] shiftTable(byte[] needle) {
-        int n = needle.length;
-        int[] shift = new int[256];
-        java.util.Arrays.fill(shift, n);
-        for (int i = 0; i < n - 1; i++) {
-            shift[needle[i] & 0xff] = n - 1 - i;
-        }
-        return shift;
-    }
-
-    /** Boyer-Moore-Horspool: skips ahead by up to the needle's length, so a search reads few bytes. */
-    static boolean contains(byte[] haystack, byte[] needle, int[] shift) {
-        int n = needle.length;
-        int i = 0;
-        while (i <= haystack.length - n) {
-            int j = n - 1;
-            while (j >= 0 && haystack[i + j] == needle[j]) {
-                j--;
-            }
-            if (j < 0) {
-                return true;
-            }
-            i += shift[haystack[i + n - 1] & 0xff];
-        }
-        return false;
     }
 }

@@ -15,8 +15,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -295,121 +295,103 @@ class ClassPrefilterTest {
         }
     }
 
-    // ------------------------------------------------------------------ Boyer-Moore-Horspool
+    // ------------------------------------------------------------------ the constant pool, read once
+
+    /** The marker only inside a longer string: not an entry of its own, so not an annotation of the class. */
+    static class MentionsTheMarker {
+        static final String TEXT = "see Ldev/toolwarden/annotation/Tool; in the docs";
+    }
+
+    /** Two-slot constants, a method handle and an invokedynamic before the annotation's entry. */
+    static class LongsThenMarker {
+        static final long BIG = System.nanoTime() > 0 ? 1L << 40 : 0;
+        static final double RATIO = BIG * 0.5;
+        final Runnable task = () -> System.out.println(BIG + RATIO + "text");
+
+        @Tool
+        public void run() {
+        }
+    }
 
     @Nested
-    class Contains {
+    class Constants {
 
-        private boolean contains(String haystack, String needle) {
-            return contains(haystack.getBytes(StandardCharsets.ISO_8859_1), needle.getBytes(StandardCharsets.ISO_8859_1));
-        }
-
-        private boolean contains(byte[] haystack, byte[] needle) {
-            return ClassPrefilter.contains(haystack, needle, ClassPrefilter.shiftTable(needle));
+        @Test
+        void aMarkersDescriptorInThePoolIsFound() {
+            assertEquals(ClassPrefilter.MARKER, toolPrefilter(null).constants(classFile(Annotated.class)));
+            assertEquals(ClassPrefilter.MARKER, toolPrefilter(null).constants(classFile(LongsThenMarker.class)),
+                    "long and double take two entries: the entries after them are read in step");
+            assertEquals(0, toolPrefilter(null).constants(classFile(Plain.class)));
+            assertEquals(0, toolPrefilter(null).constants(classFile(ManyConstants.class)));
         }
 
         @Test
-        void findsANeedleAtTheStart() {
-            assertTrue(contains("Lcom/acme/Tool;xxxxxxxx", "Lcom/acme/Tool;"));
+        void loadClassIsFoundWithTheMarkersInTheSamePass() {
+            assertEquals(ClassPrefilter.LOADS_CLASSES, toolPrefilter(null).constants(classFile(GrandchildLoader.class)));
         }
 
         @Test
-        void findsANeedleAtTheEnd() {
-            assertTrue(contains("xxxxxxxxLcom/acme/Tool;", "Lcom/acme/Tool;"));
+        void aDescriptorInsideALongerStringIsNoAnnotation() {
+            assertEquals(0, toolPrefilter(null).constants(classFile(MentionsTheMarker.class)));
         }
 
         @Test
-        void findsANeedleInTheMiddle() {
-            assertTrue(contains("xxxxLcom/acme/Tool;xxxx", "Lcom/acme/Tool;"));
+        void aClassFileThatCannotBeReadSoIsLeftToTheWeaver() {
+            ClassPrefilter p = toolPrefilter(null);
+            int both = ClassPrefilter.MARKER | ClassPrefilter.LOADS_CLASSES;
+            byte[] whole = classFile(Plain.class);
+            assertEquals(both, p.constants(java.util.Arrays.copyOf(whole, 40)), "cut short");
+            assertEquals(both, p.constants(new byte[3]));
+            byte[] unknownTag = whole.clone();
+            unknownTag[10] = 42; // the first entry's tag
+            assertEquals(both, p.constants(unknownTag));
         }
 
+        /** Every class file of this module's tests, its pool walked by ASM's own index of it. */
         @Test
-        void findsANeedleThatIsTheWholeHaystack() {
-            assertTrue(contains("Lcom/acme/Tool;", "Lcom/acme/Tool;"));
-        }
-
-        @Test
-        void findsNothingWhenTheNeedleIsAbsent() {
-            assertFalse(contains("xxxxLcom/acme/Tooh;xxxxLcom/acme/Tox;", "Lcom/acme/Tool;"));
-        }
-
-        @Test
-        void findsNothingWhenTheNeedleRunsPastTheEnd() {
-            assertFalse(contains("xxxxxxxxLcom/acme/Tool", "Lcom/acme/Tool;"));
-        }
-
-        @Test
-        void findsNothingInAHaystackShorterThanTheNeedle() {
-            assertFalse(contains("Tool;", "Lcom/acme/Tool;"));
-        }
-
-        @Test
-        void findsNothingInAnEmptyHaystack() {
-            assertFalse(contains("", "L;"));
-        }
-
-        @Test
-        void findsASingleByteNeedle() {
-            assertTrue(contains("abcdef", "f"));
-        }
-
-        @Test
-        void findsANeedleOfRepeatedCharactersAfterAShorterRun() {
-            assertTrue(contains("aaXaaaaab", "aaaab"));
-        }
-
-        @Test
-        void findsNothingWhenRepeatedCharactersNeverCompleteTheNeedle() {
-            assertFalse(contains("aaaaaaaaaa", "aaab"));
-        }
-
-        @Test
-        void findsANeedleThatOverlapsAnEarlierPartialMatch() {
-            assertTrue(contains("abaababab", "ababab"));
-        }
-
-        @Test
-        void handlesBytesAbove127() {
-            byte[] needle = {(byte) 0xE9, 'x', (byte) 0xFF};
-            byte[] haystack = {(byte) 0xFF, (byte) 0xE9, (byte) 0xE9, 'x', (byte) 0xFF, 0};
-            assertTrue(contains(haystack, needle));
-        }
-
-        @Test
-        void agreesWithANaiveSearchOnRandomInput() {
-            Random random = new Random(42);
-            int found = 0;
-            for (int round = 0; round < 20_000; round++) {
-                byte[] haystack = randomBytes(random, random.nextInt(24));
-                byte[] needle = randomBytes(random, 1 + random.nextInt(5));
-                boolean expected = naive(haystack, needle);
-                assertEquals(expected, contains(haystack, needle),
-                        () -> new String(haystack, StandardCharsets.ISO_8859_1) + " / "
-                                + new String(needle, StandardCharsets.ISO_8859_1));
-                found += expected ? 1 : 0;
+        void agreesWithAsmsReadingOfThePoolOnEveryTestClass() throws IOException {
+            ClassPrefilter p = prefilter(null, TOOL, MARK, "dev.langchain4j.agent.tool.Tool");
+            List<byte[]> needles = List.of(descriptor(TOOL), descriptor(MARK), descriptor("dev.langchain4j.agent.tool.Tool"));
+            java.nio.file.Path root;
+            try {
+                root = java.nio.file.Path.of(ClassPrefilterTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalStateException(e);
             }
-            assertTrue(found > 1000 && found < 19_000, "the inputs exercise both answers: " + found);
-        }
-
-        private byte[] randomBytes(Random random, int length) {
-            byte[] b = new byte[length];
-            for (int i = 0; i < length; i++) {
-                b[i] = (byte) "ab\u00e9".charAt(random.nextInt(3));
-            }
-            return b;
-        }
-
-        private boolean naive(byte[] haystack, byte[] needle) {
-            outer:
-            for (int i = 0; i + needle.length <= haystack.length; i++) {
-                for (int j = 0; j < needle.length; j++) {
-                    if (haystack[i + j] != needle[j]) {
-                        continue outer;
+            int classes = 0;
+            int marked = 0;
+            int loaders = 0;
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(root)) {
+                for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files.filter(x -> x.toString().endsWith(".class"))::iterator) {
+                    byte[] b = java.nio.file.Files.readAllBytes(f);
+                    org.objectweb.asm.ClassReader reader = new org.objectweb.asm.ClassReader(b);
+                    boolean marker = false;
+                    boolean loadClass = false;
+                    for (int i = 1; i < reader.getItemCount(); i++) {
+                        int offset = reader.getItem(i);
+                        if (offset == 0 || b[offset - 1] != 1) {
+                            continue; // the second slot of a long or double, or not a Utf8 entry
+                        }
+                        int length = ((b[offset] & 0xff) << 8) | (b[offset + 1] & 0xff);
+                        byte[] value = java.util.Arrays.copyOfRange(b, offset + 2, offset + 2 + length);
+                        for (byte[] n : needles) {
+                            marker |= java.util.Arrays.equals(value, n);
+                        }
+                        loadClass |= new String(value, StandardCharsets.ISO_8859_1).equals("loadClass");
                     }
+                    int expected = (marker ? ClassPrefilter.MARKER : 0) | (loadClass ? ClassPrefilter.LOADS_CLASSES : 0);
+                    assertEquals(expected, p.constants(b), f::toString);
+                    classes++;
+                    marked += marker ? 1 : 0;
+                    loaders += loadClass ? 1 : 0;
                 }
-                return true;
             }
-            return false;
+            assertTrue(classes > 100 && marked > 20 && loaders > 3, classes + " classes, " + marked + " marked, "
+                    + loaders + " naming loadClass: the test classes exercise every answer");
+        }
+
+        private byte[] descriptor(String annotation) {
+            return ("L" + annotation.replace('.', '/') + ";").getBytes(StandardCharsets.UTF_8);
         }
     }
 
