@@ -35,7 +35,13 @@ import java.util.Map;
  *
  * <p>Only for file databases that one JVM opens at a time ({@code jdbc:h2:file:...}, {@code
  * jdbc:h2:~/...}, {@code jdbc:h2:/...}, {@code jdbc:h2:./...}) without {@code AUTO_SERVER}: a server
- * database is written by others while this JVM runs, and a snapshot could not tell.
+ * database is written by others while this JVM runs, and a snapshot could not tell. Not for an
+ * encrypted file ({@code CIPHER}) or one with a password (the copy would not be protected), nor one
+ * that stays open after its last connection closes ({@code DB_CLOSE_DELAY}).
+ *
+ * <p>Not covered: between the close and the copy's stamp (a few ms) the file is unlocked; another
+ * JVM that opens and writes it in that moment and then dies before its own close would leave this
+ * copy matching a file that holds its writes too.
  */
 final class HistorySnapshot {
 
@@ -66,7 +72,11 @@ final class HistorySnapshot {
         int semicolon = rest.indexOf(';');
         String path = semicolon < 0 ? rest : rest.substring(0, semicolon);
         String settings = semicolon < 0 ? "" : rest.substring(semicolon).toUpperCase(Locale.ROOT).replace(" ", "");
-        if (settings.contains(";AUTO_SERVER=TRUE")) {
+        if (settings.contains(";AUTO_SERVER=TRUE") || settings.contains(";CIPHER=")
+                || settings.contains(";DB_CLOSE_DELAY=") && !settings.contains(";DB_CLOSE_DELAY=0;")
+                        && !settings.endsWith(";DB_CLOSE_DELAY=0")) {
+            // Shared with other JVMs while this one runs; encrypted (a copy would not be); or left open when
+            // the pool closes (the file is not final when the copy is stamped).
             return null;
         }
         if (path.startsWith("file:")) {

@@ -48,6 +48,8 @@ final class MetricsPersistence {
     private volatile boolean historyFromCopy;
     /** Whether the database was opened and its history read. */
     private volatile boolean opened;
+    /** Whether no pool can be made for the URL (found at the first open after the copy answered). */
+    private volatile boolean unusable;
     private final Supplier<List<ToolStatistics>> current;
     private final Consumer<Alert> alerts;
     private volatile Map<String, StoredMetrics> history;
@@ -82,7 +84,8 @@ final class MetricsPersistence {
         this.application = configuration.get(Keys.APPLICATION);
         this.current = current;
         this.alerts = alerts;
-        this.snapshot = HistorySnapshot.of(url);
+        // With a password the rows are the database's to protect: no copy of them beside it.
+        this.snapshot = configuration.get(Keys.DB_PASSWORD).isEmpty() ? HistorySnapshot.of(url) : null;
         Map<String, StoredMetrics> copy = snapshot == null ? null : snapshot.read(application);
         if (copy != null) {
             // The rows as the last JVM to close the database left them, and nobody has written since: the
@@ -93,12 +96,19 @@ final class MetricsPersistence {
             tried.countDown();
             Log.debug("tool metrics history read from " + snapshot + " (" + copy.size()
                     + " tool(s)); the database opens at the first write");
+        } else {
+            pool(); // as before the copy existed: a URL no pool can take fails here, once, and nothing persists
         }
     }
 
     /** @param watch told of the pool when it is made */
     void watchedBy(DatabaseWatch watch) {
-        this.watch = watch;
+        synchronized (poolBuilder) {
+            this.watch = watch;
+            if (pool != null) {
+                watch.watch(pool);
+            }
+        }
     }
 
     /** @return whether the history was read from the copy beside the database, which is not open yet */
@@ -158,11 +168,22 @@ final class MetricsPersistence {
         if (opened) {
             return true;
         }
+        if (unusable) {
+            return false;
+        }
+        try {
+            pool();
+        } catch (RuntimeException | LinkageError e) {
+            // A URL or driver no pool can be made with: not a database that is down, and no retry will help.
+            unusable = true;
+            Log.warn("tool metrics are not persisted: " + e);
+            tried.countDown();
+            return false;
+        }
         try {
             if (snapshot != null) {
                 snapshot.delete(); // the database is about to change: from now on only it knows
             }
-            pool();
             store.migrate();
             Map<String, StoredMetrics> loaded = store.load();
             historyReadAt = System.nanoTime();

@@ -142,7 +142,22 @@ class HistorySnapshotTest {
         assertNull(HistorySnapshot.of("jdbc:h2:mem:m"));
         assertNull(HistorySnapshot.of("jdbc:h2:tcp://localhost/~/m"));
         assertNull(HistorySnapshot.of("jdbc:h2:file:/tmp/m;AUTO_SERVER=TRUE"), "others write to it while this JVM runs");
+        assertNull(HistorySnapshot.of("jdbc:h2:file:/tmp/m;CIPHER=AES"), "a copy would not be encrypted");
+        assertNull(HistorySnapshot.of("jdbc:h2:file:/tmp/m;DB_CLOSE_DELAY=-1"), "still open when the pool closes");
+        assertNotNull(HistorySnapshot.of("jdbc:h2:file:/tmp/m;DB_CLOSE_DELAY=0;MODE=PostgreSQL"));
         assertNull(HistorySnapshot.of("jdbc:postgresql://127.0.0.1:5432/test"));
+    }
+
+    @Test
+    void aDatabaseWithAPasswordGetsNoCopy() {
+        Configuration c = DatabasePersistenceTest.config("toolwarden.db.url", "jdbc:h2:file:" + dir.resolve("secret"),
+                "toolwarden.db.user", "sa", "toolwarden.db.password", "s3cret", "toolwarden.application", "app");
+        MetricsPersistence p = new MetricsPersistence(c, () -> List.of(stats("search", 3, 1)), a -> { });
+        p.flush();
+        assertTrue(p.up());
+        p.close();
+        assertTrue(Files.exists(dir.resolve("secret.mv.db")));
+        assertFalse(Files.exists(dir.resolve("secret.toolwarden-history")), "its rows are the database's to protect");
     }
 
     @Test

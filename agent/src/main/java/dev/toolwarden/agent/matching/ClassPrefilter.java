@@ -115,7 +115,8 @@ public final class ClassPrefilter {
                 }
             }
         }
-        return found;
+        // The class's access flags, this and super follow the pool: a file that ends before them was cut short.
+        return count == 0 || p + 6 > classFile.length ? all : found;
     }
 
     private int match(byte[] classFile, int start, int length) {

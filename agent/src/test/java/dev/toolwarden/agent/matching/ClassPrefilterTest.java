@@ -341,6 +341,11 @@ class ClassPrefilterTest {
             int both = ClassPrefilter.MARKER | ClassPrefilter.LOADS_CLASSES;
             byte[] whole = classFile(Plain.class);
             assertEquals(both, p.constants(java.util.Arrays.copyOf(whole, 40)), "cut short");
+            org.objectweb.asm.ClassReader reader = new org.objectweb.asm.ClassReader(whole);
+            int poolEnd = reader.header; // the access flags, right after the last entry
+            assertEquals(both, p.constants(java.util.Arrays.copyOf(whole, poolEnd - 1)), "cut inside the last entry");
+            assertEquals(both, p.constants(java.util.Arrays.copyOf(whole, poolEnd + 2)), "cut right after the pool");
+            assertEquals(0, p.constants(java.util.Arrays.copyOf(whole, poolEnd + 6)), "the pool and the header read");
             assertEquals(both, p.constants(new byte[3]));
             byte[] unknownTag = whole.clone();
             unknownTag[10] = 42; // the first entry's tag
