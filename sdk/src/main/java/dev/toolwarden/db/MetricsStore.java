@@ -161,13 +161,12 @@ public final class MetricsStore {
 
     /** The row whose tool is column {@code skip + 1}, the others following it in {@link #COLUMNS}' order. */
     private static StoredMetrics row(ResultSet r, int skip) throws SQLException {
-        int i = skip;
-        Timestamp updated = r.getTimestamp(i + 18);
-        return new StoredMetrics(r.getString(i + 1), r.getString(i + 2), r.getLong(i + 3), r.getLong(i + 4),
-                r.getLong(i + 5), r.getLong(i + 6), r.getLong(i + 7), r.getLong(i + 8), r.getLong(i + 9),
-                r.getLong(i + 10), r.getLong(i + 11), r.getLong(i + 12), r.getLong(i + 13), r.getLong(i + 14),
-                r.getLong(i + 15), r.getLong(i + 16), r.getLong(i + 17),
-                updated == null ? java.time.Instant.EPOCH : updated.toInstant());
+        Timestamp updated = r.getTimestamp(skip + 18);
+        return new StoredMetrics(r.getString(skip + 1), r.getString(skip + 2), r.getLong(skip + 3),
+                r.getLong(skip + 4), r.getLong(skip + 5), r.getLong(skip + 6), r.getLong(skip + 7), r.getLong(skip + 8),
+                r.getLong(skip + 9), r.getLong(skip + 10), r.getLong(skip + 11), r.getLong(skip + 12),
+                r.getLong(skip + 13), r.getLong(skip + 14), r.getLong(skip + 15), r.getLong(skip + 16),
+                r.getLong(skip + 17), updated == null ? java.time.Instant.EPOCH : updated.toInstant());
     }
 
     /**

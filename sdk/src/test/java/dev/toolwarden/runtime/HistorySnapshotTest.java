@@ -99,7 +99,7 @@ class HistorySnapshotTest {
         MetricsPersistence p = new MetricsPersistence(config("app"), List::of, a -> { });
         try {
             assertFalse(p.historyFromCopy(), "the database file changed since that copy");
-            startOnMetricsThread(p);
+            p.flush(); // opens the database: the history is read from it
             assertEquals(5, p.historyOf("search").calls(), "read from the database");
         } finally {
             p.close();
@@ -126,7 +126,7 @@ class HistorySnapshotTest {
             String lines = log.toString(StandardCharsets.UTF_8);
             assertEquals(1, lines.lines().count(), lines);
             assertTrue(lines.contains("ignoring the metrics history copy") && lines.contains("cut short"), lines);
-            startOnMetricsThread(p);
+            p.flush(); // opens the database: the history is read from it
             assertEquals(3, p.historyOf("search").calls(), "read from the database");
         } finally {
             p.close();
@@ -172,12 +172,5 @@ class HistorySnapshotTest {
         assertEquals(java.util.Map.of(), s.read("b"));
         Files.writeString(dir.resolve("f.mv.db"), "stand-in for the database file, written again");
         assertNull(s.read("a"), "the file changed");
-    }
-
-    /** As the runtime does when the history is asked for: the metrics thread opens the database. */
-    private static void startOnMetricsThread(MetricsPersistence p) throws InterruptedException {
-        Thread t = new Thread(p::flush);
-        t.start();
-        t.join();
     }
 }
