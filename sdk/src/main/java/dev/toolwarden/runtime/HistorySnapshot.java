@@ -243,14 +243,4 @@ final class HistorySnapshot {
     public String toString() {
         return file.toString();
     }
-
-    /** @return the database file this snapshot describes */
-    Path database() {
-        return database;
-    }
-
-    /** @return whether the snapshot file exists */
-    boolean exists() {
-        return Files.exists(file);
-    }
 }

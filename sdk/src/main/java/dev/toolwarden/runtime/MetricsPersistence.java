@@ -44,8 +44,6 @@ final class MetricsPersistence {
     private volatile DatabaseWatch watch;
     /** The copy of an embedded H2 file's rows kept beside it, or {@code null}. */
     private final HistorySnapshot snapshot;
-    /** Whether {@link #history} came from {@link #snapshot}, the database not yet opened. */
-    private volatile boolean historyFromCopy;
     /** Whether the database was opened and its history read. */
     private volatile boolean opened;
     /** Whether no pool can be made for the URL (found at the first open after the copy answered). */
@@ -92,7 +90,6 @@ final class MetricsPersistence {
             // history before this run, without opening H2 while the application starts.
             historyReadAt = System.nanoTime();
             history = copy;
-            historyFromCopy = true;
             tried.countDown();
             Log.debug("tool metrics history read from " + snapshot + " (" + copy.size()
                     + " tool(s)); the database opens at the first write");
@@ -113,7 +110,7 @@ final class MetricsPersistence {
 
     /** @return whether the history was read from the copy beside the database, which is not open yet */
     boolean historyFromCopy() {
-        return historyFromCopy;
+        return !opened && history != null; // the history is set only by the copy or by opening the database
     }
 
     /**
@@ -188,7 +185,6 @@ final class MetricsPersistence {
             Map<String, StoredMetrics> loaded = store.load();
             historyReadAt = System.nanoTime();
             history = loaded;
-            historyFromCopy = false;
             opened = true;
             Log.info("tool metrics persist to " + describe() + " (" + loaded.size() + " tool(s) of history)");
             return true;
@@ -207,7 +203,7 @@ final class MetricsPersistence {
      */
     synchronized void flush() {
         Map<String, StoredMetrics> run = run();
-        if (historyFromCopy && !hasNewCalls(run)) {
+        if (historyFromCopy() && !hasNewCalls(run)) {
             return; // nothing to write: the database stays closed, and its copy true
         }
         if (!open()) {
@@ -234,7 +230,7 @@ final class MetricsPersistence {
             if (down) {
                 down = false;
                 Log.info("the metrics database " + describe() + " answers again: " + deltas.size() + " tool(s) written");
-                alerts.accept(new Alert("DATABASE", "HARD", 0, 0, poolName(), true, Instant.now()));
+                alerts.accept(new Alert("DATABASE", "HARD", 0, 0, POOL_NAME, true, Instant.now()));
             }
         } catch (SQLException | RuntimeException e) {
             failed(e);
@@ -258,12 +254,8 @@ final class MetricsPersistence {
             down = true;
             Log.warn("the metrics database " + describe() + " cannot be used (" + e.getMessage()
                     + "): tool metrics are kept in memory and written when it answers");
-            alerts.accept(new Alert("DATABASE", "HARD", 1, 0, poolName(), false, Instant.now()));
+            alerts.accept(new Alert("DATABASE", "HARD", 1, 0, POOL_NAME, false, Instant.now()));
         }
-    }
-
-    private static String poolName() {
-        return POOL_NAME;
     }
 
     private String describe() {
