@@ -33,8 +33,10 @@ public final class Installer {
      */
     public static void install(String arguments, Instrumentation instrumentation, boolean attached) {
         Configuration config = Configuration.fromEnvironment(arguments);
-        Log.setLevel(config.get(Keys.LOG_LEVEL));
         boolean strict = config.get(Keys.STRICT);
+        Log.Level level = config.get(Keys.LOG_LEVEL);
+        // A JVM that strict mode stops (or an attach it refuses) is never silent, even with log.level=off.
+        Log.setLevel(strict && !config.problems().isEmpty() && level == Log.Level.OFF ? Log.Level.ERROR : level);
         for (String problem : config.problems()) {
             if (strict) {
                 Log.error("configuration: " + problem);

@@ -124,6 +124,16 @@ class ConfigurationIT {
     }
 
     @Test
+    void strictModeSaysWhyItStopsTheJvmEvenWithLoggingOff() {
+        ChildResult r = ChildJvm.app(Hello.class).agentArguments("strict=true,log.level=off,timeout.hard=5x")
+                .expectingAgentErrors().run();
+        assertNotEquals(0, r.exitCode(), r::describe);
+        assertNull(r.values().get("started"), "the application's main never ran");
+        assertTrue(r.agentErrors().stream().anyMatch(l -> l.contains("toolwarden.timeout.hard=5x")), r::describe);
+        assertTrue(r.agentErrors().stream().anyMatch(l -> l.contains("stopping the JVM")), r::describe);
+    }
+
+    @Test
     void strictModeWithGoodConfigurationStartsNormally() {
         ChildResult r = ChildJvm.app(Hello.class).agentArguments("strict=true,timeout.soft=10s").run();
         assertEquals(0, r.exitCode(), r::describe);

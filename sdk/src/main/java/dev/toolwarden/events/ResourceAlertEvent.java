@@ -24,7 +24,7 @@ public final class ResourceAlertEvent extends jdk.jfr.Event {
 
     /** MEMORY, CPU, DB_CONNECTIONS, TOOL_TIME or CONVERSATION_MEMORY. */
     @Label("Resource")
-    @Description("MEMORY, CPU, DB_CONNECTIONS, TOOL_TIME or CONVERSATION_MEMORY")
+    @Description("MEMORY, CPU, DB_CONNECTIONS, CONVERSATION_MEMORY, TOOL_TIME, DATABASE or CACHE_L2")
     public String resource;
 
     /** SOFT or HARD. */
