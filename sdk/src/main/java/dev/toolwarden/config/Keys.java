@@ -68,10 +68,12 @@ public final class Keys {
     /** {@code toolwarden.conversation.idle}: drop conversations idle this long. */
     public static final Key<Duration> CONVERSATION_IDLE = positiveDuration("toolwarden.conversation.idle",
             Duration.ofMinutes(30), "drop conversations idle this long");
-    /** {@code toolwarden.limits.memory.soft}: % of system memory. */
-    public static final Key<Double> MEMORY_SOFT = percent("toolwarden.limits.memory.soft", 80, "% of system memory");
-    /** {@code toolwarden.limits.memory.hard}: % of system memory. */
-    public static final Key<Double> MEMORY_HARD = percent("toolwarden.limits.memory.hard", 90, "% of system memory");
+    /** {@code toolwarden.limits.memory.soft}: % of memory in use (system memory or heap after GC, the higher). */
+    public static final Key<Double> MEMORY_SOFT = percent("toolwarden.limits.memory.soft", 80,
+            "% of memory in use: system memory or heap after GC, the higher");
+    /** {@code toolwarden.limits.memory.hard}: % of memory in use (system memory or heap after GC, the higher). */
+    public static final Key<Double> MEMORY_HARD = percent("toolwarden.limits.memory.hard", 90,
+            "% of memory in use: system memory or heap after GC, the higher");
     /** {@code toolwarden.limits.cpu.soft}: % CPU. */
     public static final Key<Double> CPU_SOFT = percent("toolwarden.limits.cpu.soft", 70, "% CPU");
     /** {@code toolwarden.limits.cpu.hard}: % CPU. */
