@@ -8,8 +8,11 @@ import java.lang.annotation.Target;
 
 /**
  * Time limits for a woven method. On a method it also makes the method woven (as a tool, unless it
- * is marked {@link Chat}); on a type it sets the limits of the type's woven methods that carry no
- * {@code @Timeout} of their own, without weaving any method by itself.
+ * is marked {@link Chat}); on a type it sets the limits of the type's woven methods, without
+ * weaving any method by itself. A method's {@code @Timeout} overrides only the attributes it sets:
+ * with {@code @Timeout(soft = "5s")} on the class and {@code @Timeout(hard = "8s")} on the method,
+ * the method's limits are 5 s and 8 s. An attribute set on neither (or set to its default value)
+ * is the configured default ({@code toolwarden.timeout.soft}, {@code .hard}).
  *
  * <p>Durations are strings: {@code 250ms}, {@code 30s}, {@code 10m}, {@code 1h}, or ISO-8601 such
  * as {@code PT30S}; {@code 0} disables that limit. A malformed value is reported at weave time,

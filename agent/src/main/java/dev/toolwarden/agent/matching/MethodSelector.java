@@ -364,15 +364,16 @@ public final class MethodSelector {
         Duration soft = configuration.get(Keys.TIMEOUT_SOFT);
         Duration hard = configuration.get(Keys.TIMEOUT_HARD);
         boolean isolate = false;
-        AnnotationModel timeout = annotation(method, TIMEOUT);
-        if (timeout == null) {
-            timeout = find(type.annotations(), TIMEOUT);
-        }
-        if (timeout != null) {
-            // An attribute left at the annotation's default keeps the configured default limit.
-            soft = duration(timeout, "soft", "30s", soft, "@Timeout", where);
-            hard = duration(timeout, "hard", "60s", hard, "@Timeout", where);
-            isolate = booleanValue(timeout, "isolate");
+        // The class's @Timeout, then the method's on top of it: an attribute left at the annotation's
+        // default keeps what is below it (the class's limit, or the configured default).
+        for (AnnotationModel timeout : new AnnotationModel[] {find(type.annotations(), TIMEOUT),
+            annotation(method, TIMEOUT)}) {
+            if (timeout != null) {
+                soft = duration(timeout, "soft", "30s", soft, "@Timeout", where);
+                hard = duration(timeout, "hard", "60s", hard, "@Timeout", where);
+                Object isolated = timeout.value("isolate");
+                isolate = isolated instanceof Boolean ? (Boolean) isolated : isolate;
+            }
         }
         int maxConcurrent = 0;
         if (tool != null) {
@@ -575,11 +576,6 @@ public final class MethodSelector {
     private static String stringValue(AnnotationModel a, String attribute) {
         Object v = a == null ? null : a.value(attribute);
         return v instanceof String ? (String) v : "";
-    }
-
-    private static boolean booleanValue(AnnotationModel a, String attribute) {
-        Object v = a == null ? null : a.value(attribute);
-        return v instanceof Boolean && (Boolean) v;
     }
 
     private static int intValue(AnnotationModel a, String attribute) {

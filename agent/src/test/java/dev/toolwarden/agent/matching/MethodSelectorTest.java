@@ -270,6 +270,21 @@ class MethodSelectorTest {
         }
     }
 
+    @Timeout(soft = "5s", isolate = true)
+    static class MixedLimits {
+        @Tool
+        @Timeout(hard = "8s")
+        public String hardOnMethod() {
+            return "";
+        }
+
+        @Tool
+        @Timeout(isolate = false)
+        public String notIsolated() {
+            return "";
+        }
+    }
+
     @Timeout(hard = "10s")
     static class OnlyClassTimeout {
         public String run() {
@@ -870,6 +885,22 @@ class MethodSelectorTest {
             CallPolicy p = policy(null, ClassLimits.class, "overrides");
             assertEquals(Duration.ofSeconds(1), p.softTimeout());
             assertEquals(Duration.ofSeconds(2), p.hardTimeout());
+        }
+
+        @Test
+        void aMethodTimeoutOverridesOnlyTheAttributesItSets() {
+            CallPolicy p = policy("timeout.soft=2s,timeout.hard=40s", MixedLimits.class, "hardOnMethod");
+            assertEquals(Duration.ofSeconds(5), p.softTimeout(), "the class's soft limit");
+            assertEquals(Duration.ofSeconds(8), p.hardTimeout(), "the method's hard limit");
+            assertTrue(p.isolate(), "the class's isolate");
+        }
+
+        @Test
+        void aMethodCanTurnOffItsClasssIsolation() {
+            CallPolicy p = policy("timeout.hard=40s", MixedLimits.class, "notIsolated");
+            assertFalse(p.isolate());
+            assertEquals(Duration.ofSeconds(5), p.softTimeout());
+            assertEquals(Duration.ofSeconds(40), p.hardTimeout(), "neither annotation sets it: the configured one");
         }
 
         @Test
