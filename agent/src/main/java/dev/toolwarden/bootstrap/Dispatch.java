@@ -38,8 +38,7 @@ public final class Dispatch {
      * @return the call's context for {@link #exit}, or {@code null}
      */
     public static Object enter(int method, Object conversation) {
-        RuntimeBridge r = runtime;
-        return r == null ? null : refuseOrContinue(r.enter(method, conversation, null));
+        return enter(method, conversation, null);
     }
 
     /**
@@ -63,7 +62,16 @@ public final class Dispatch {
      */
     public static Object enter(int method, Object conversation, Object[] arguments) {
         RuntimeBridge r = runtime;
-        return r == null ? null : refuseOrContinue(r.enter(method, conversation, arguments));
+        if (r == null) {
+            return null;
+        }
+        Object context;
+        try {
+            context = r.enter(method, conversation, arguments);
+        } catch (Throwable failure) {
+            return null; // the runtime failed (it reports its own failures): the call runs unaccounted
+        }
+        return refuseOrContinue(context);
     }
 
     /**

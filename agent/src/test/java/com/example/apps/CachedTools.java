@@ -6,6 +6,7 @@ import dev.toolwarden.Toolwarden;
 import dev.toolwarden.annotation.CacheKey;
 import dev.toolwarden.annotation.Cached;
 import dev.toolwarden.annotation.SessionId;
+import dev.toolwarden.annotation.Timeout;
 import dev.toolwarden.annotation.Tool;
 import dev.toolwarden.annotation.UserId;
 import java.util.ArrayList;
@@ -121,6 +122,15 @@ public class CachedTools {
             GuardedTools.sleep(100);
             return "fetched " + q;
         });
+    }
+
+    /** Never completes: its hard limit ends it, for the caller that computes it and the one that waits. */
+    @Tool(name = "stuck")
+    @Cached
+    @Timeout(hard = "300ms")
+    public CompletableFuture<String> stuck(String q) {
+        ran("stuck");
+        return new CompletableFuture<>();
     }
 
     @Tool(name = "many")
@@ -257,6 +267,18 @@ public class CachedTools {
         f2.cancel(true);
         Out.result("fetch.third", t.fetch("a").join());
         Out.result("fetch.runs", runs("fetch"));
+
+        CompletableFuture<String> computing = t.stuck("k");
+        CompletableFuture<String> waiting = t.stuck("k");
+        // What the application chains on the waiting caller's stage runs where that stage completes.
+        CompletableFuture<String> where = waiting.handle((v, e) -> Thread.currentThread().getName() + "|"
+                + (e == null ? "value" : (e instanceof java.util.concurrent.CompletionException ? e.getCause() : e)
+                        .getClass().getSimpleName()));
+        Out.result("stuck.follower", where.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        Out.result("stuck.computing", computing.handle((v, e) -> e == null ? "value"
+                : (e instanceof java.util.concurrent.CompletionException ? e.getCause() : e).getClass().getSimpleName())
+                .get(10, java.util.concurrent.TimeUnit.SECONDS));
+        Out.result("stuck.runs", runs("stuck"));
 
         Out.result("invalidate.lookup", Toolwarden.invalidate("lookup", "weather"));
         t.lookup("weather");

@@ -1,6 +1,7 @@
 package dev.toolwarden.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.example.apps.CachedTools;
@@ -111,6 +112,16 @@ class CachingIT {
         assertEquals("true", v.get("fetch.distinctStages"));
         assertEquals("fetched a", v.get("fetch.third"), "one caller cancelling its stage does not touch the cache");
         assertEquals("1", v.get("fetch.runs"));
+    }
+
+    @Test
+    void anAsynchronousCallPastItsHardLimitFailsItsWaitingCallersOffTheWatchdogThread() {
+        String[] follower = v.get("stuck.follower").split("\\|");
+        assertEquals("ToolTimeoutException", follower[1], r::describe);
+        // Dependent stages are the application's code: a slow one on the watchdog would stop every limit.
+        assertFalse(follower[0].startsWith("toolwarden-watchdog"), follower[0]);
+        assertEquals("ToolTimeoutException", v.get("stuck.computing"));
+        assertEquals("1", v.get("stuck.runs"), "the waiting caller did not run the body");
     }
 
     @Test

@@ -97,6 +97,13 @@ final class AsyncCall implements BiConsumer<Object, Throwable> {
         return state == PENDING;
     }
 
+    /** Toolwarden failed to watch the call: it is no longer one, and the watchdog forgets it. */
+    void abandon() {
+        if (STATE.compareAndSet(this, PENDING, DONE)) {
+            dropReferences();
+        }
+    }
+
     /** The watchdog's claim at the hard limit: wins only while the call is pending. */
     boolean timeOut() {
         return STATE.compareAndSet(this, PENDING, TIMED_OUT);

@@ -49,6 +49,12 @@ final class ExecutionContext {
     long sequence;
     /** The sequence number of the call whose soft limit the watchdog has reported. Written by the watchdog only. */
     long softReported;
+    /**
+     * The sequence number of the call during whose end the owner cleared an interrupt to wait for the
+     * watchdog: written before the flag is cleared, so that the watchdog, finding no flag, does not
+     * take that interrupt for its own to give (it was the application's, or its own already).
+     */
+    volatile long ownerCleared;
 
     WovenMethod method;
     long startNanos;
@@ -110,7 +116,10 @@ final class ExecutionContext {
             } else if (rounds <= 128) {
                 Thread.yield();
             } else {
-                cleared |= Thread.interrupted();
+                if (Thread.currentThread().isInterrupted()) {
+                    ownerCleared = sequence;
+                    cleared |= Thread.interrupted();
+                }
                 LockSupport.parkNanos(this, 50_000L);
             }
         }
@@ -131,6 +140,19 @@ final class ExecutionContext {
     /** The watchdog's claim on the call at its hard limit: wins only while the call still runs. */
     boolean claimForInterrupt(long callSequence) {
         return ARMED.compareAndSet(this, callSequence << 2 | RUNNING, callSequence << 2 | INTERRUPTING);
+    }
+
+    /**
+     * The watchdog, holding its claim: whether the interrupt is its to give. Not when the owner is
+     * interrupted already (by the application), nor when the owner, waiting for the claim, cleared an
+     * interrupt: it says so before clearing, and this reads the flag first, then that.
+     *
+     * @param owner the thread of the call
+     * @param callSequence the claimed call's sequence number
+     * @return whether to interrupt the owner
+     */
+    boolean interruptIsOurs(Thread owner, long callSequence) {
+        return !owner.isInterrupted() && ownerCleared != callSequence;
     }
 
     /** The watchdog, after interrupting (or deciding not to): lets the owner end the call. */

@@ -1341,6 +1341,8 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             return Completion.returning(a.result);
         } catch (Throwable t) {
             errors.record("watching an asynchronous call", t);
+            // The caller gets the body's own stage: the watchdog must never time it out (and cancel it).
+            a.abandon();
             if (a.holdsPlace) {
                 a.holdsPlace = false;
                 a.method.leave();
@@ -1377,10 +1379,12 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         limitPassed(m, "HARD", null, m.hardNanos, elapsed, new StackTraceElement[0]);
         ToolTimeoutException timeout = new ToolTimeoutException(m.descriptor.name(), Duration.ofNanos(m.hardNanos),
                 Duration.ofNanos(elapsed));
-        if (a.loading != null) {
-            m.cache.failed(a.loading, timeout); // the callers waiting for this entry get the timeout too
-        }
         Runnable complete = () -> {
+            if (a.loading != null) {
+                // The callers waiting for this entry get the timeout too; their stages' dependents run
+                // here, not on the watchdog, which a slow dependent would stop for every call.
+                m.cache.failed(a.loading, timeout);
+            }
             a.cancelSource();
             if (m.hasFallback && a.fallback != null && a.arguments != null) {
                 asyncFallback(a, timeout);

@@ -195,6 +195,19 @@ final class Watchdog implements Runnable {
         return running;
     }
 
+    /** @return whether a call nested in {@code c}, on the same thread, was interrupted at its hard limit */
+    private static boolean interruptedInside(CallStack s, ExecutionContext c) {
+        ExecutionContext[] frames = s.framesForWatchdog();
+        int depth = Math.min(s.depthForWatchdog(), frames.length);
+        for (int i = c.index + 1; i < depth; i++) {
+            ExecutionContext inner = frames[i];
+            if (inner != null && (inner.word() & 3) == ExecutionContext.INTERRUPTED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void check(CallStack s, ExecutionContext c, long now) {
         long word = c.word();
         if (word == 0) {
@@ -229,6 +242,10 @@ final class Watchdog implements Runnable {
         }
         if (elapsed < m.hardNanos) {
             due(start + m.hardNanos);
+        } else if (s.owner.isInterrupted() && interruptedInside(s, c)) {
+            // The flag is Toolwarden's, for a call inside this one that has not ended yet: this call is
+            // claimed once that one has ended and cleared it, not taken as interrupted by the application.
+            due(now + MIN_WAIT_NANOS);
         } else if (c.claimForInterrupt(sequence)) {
             // The call is ours to end: the owner cannot finish it before we say so. Its stack is taken
             // only when someone will read it; with thousands of calls timing out at once, taking every
@@ -239,7 +256,7 @@ final class Watchdog implements Runnable {
                 if (m.runtime.wantsStack("HARD", m)) {
                     trace = s.owner.getStackTrace();
                 }
-                byToolwarden = !s.owner.isInterrupted();
+                byToolwarden = c.interruptIsOurs(s.owner, sequence);
                 if (byToolwarden) {
                     s.owner.interrupt();
                 }

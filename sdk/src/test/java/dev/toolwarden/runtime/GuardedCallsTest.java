@@ -694,6 +694,46 @@ class GuardedCallsTest {
         assertEquals(0, r.callsInFlight());
     }
 
+    /**
+     * Tool A (hard limit 600 ms) calls tool B (200 ms), whose body ignores the interrupt and runs past
+     * A's limit too. While B runs, the thread's interrupt is B's, set by the watchdog: A must not be
+     * taken for a call the application interrupted. Once B has ended (and its interrupt is cleared),
+     * A, going on after catching B's timeout, is interrupted at once.
+     */
+    @Test
+    void anOuterCallPastItsHardLimitIsInterruptedOnceTheInterruptedInnerCallHasEnded() throws Exception {
+        ToolwardenRuntime r = runtime();
+        int outer = register(r, "nested.outer", policy(Duration.ofMillis(3 * LIMIT_MS), false, 0, null));
+        int inner = register(r, "nested.inner", policy(LIMIT, false, 0, null));
+        long t0 = System.nanoTime();
+        Object outerContext = r.enterGuarded(outer, null, null, null, null);
+        Object innerContext = r.enterGuarded(inner, null, null, null, null);
+        while (millisSince(t0) < 5 * LIMIT_MS) {
+            Thread.onSpinWait(); // B's body, deaf to interrupts, past A's limit as well
+        }
+        assertTrue(Thread.currentThread().isInterrupted(), "B was interrupted at its limit");
+        Completion innerDone = r.exitGuarded(innerContext, null, null, null, null, null);
+        assertInstanceOf(ToolTimeoutException.class, innerDone.thrown);
+        // B's interrupt is cleared at its exit; A's may already be set again: A is past its limit.
+
+        InterruptedException interrupted = null;
+        long t1 = System.nanoTime();
+        try {
+            Thread.sleep(SLACK_MS + 3_000); // A goes on after B's timeout
+        } catch (InterruptedException e) {
+            interrupted = e;
+        }
+        long ms = millisSince(t1);
+        assertNotNull(interrupted, "A, past its hard limit, is interrupted once B has ended");
+        assertTrue(ms < SLACK_MS, "interrupted " + ms + " ms after B ended");
+        Completion outerDone = r.exitGuarded(outerContext, null, interrupted, null, null, null);
+        assertInstanceOf(ToolTimeoutException.class, outerDone.thrown);
+        assertFalse(Thread.currentThread().isInterrupted());
+        assertEquals(1, statistics(r, "nested.outer").timeouts());
+        assertEquals(1, statistics(r, "nested.inner").timeouts());
+        assertEquals(0, r.callsInFlight());
+    }
+
     @Test
     void inPlaceCallPastItsHardLimitWithoutAFallbackEndsWithToolTimeoutException() throws Exception {
         ToolwardenRuntime r = runtime();
@@ -845,6 +885,27 @@ class GuardedCallsTest {
         assertEquals(1, s.timeouts());
         assertEquals(0, s.errors());
         assertEquals(0, r.callsInFlight());
+    }
+
+    /** A stage Toolwarden cannot watch (its callbacks refused): the caller gets it as it is, and it is never timed out. */
+    @Test
+    void anAsynchronousCallThatCannotBeWatchedIsLeftAsItIsAndNeverCancelled() throws Exception {
+        ToolwardenRuntime r = runtime();
+        int id = registerAsync(r, "async.unwatchable", policy(LIMIT, false, 0, null));
+        CompletableFuture<String> source = new CompletableFuture<>() {
+            @Override
+            public CompletableFuture<String> whenComplete(
+                    java.util.function.BiConsumer<? super String, ? super Throwable> action) {
+                throw new UnsupportedOperationException("no callbacks on this stage");
+            }
+        };
+        Completion done = r.exitGuarded(r.enterGuarded(id, null, null, null, null), source, null, null, null, null);
+        assertTrue(done == null || done.value == source, "the body's own stage, as it is: " + done);
+        Thread.sleep(LIMIT_MS + 300);
+        assertFalse(source.isCancelled(), "the watchdog does not time out a call it was never given");
+        assertEquals(0, r.callsInFlight());
+        source.complete("late but fine");
+        assertEquals("late but fine", source.join());
     }
 
     @Test

@@ -65,6 +65,46 @@ class WatchdogTest {
         assertEquals(List.of(), alerts);
     }
 
+    /**
+     * The application interrupts the call's thread; the call ends just as the watchdog claims it at
+     * its hard limit, and the owner, waiting for the claim, clears the flag to park. The watchdog
+     * must not then take the interrupt for its own to give (and the owner clear it for good): the
+     * application's interrupt is kept.
+     */
+    @Test
+    void anInterruptTheOwnerClearsWhileTheWatchdogHoldsItsClaimStaysTheApplications() throws Exception {
+        CallStack stack = new CallStack();
+        ExecutionContext c = stack.push();
+        c.arm(stack.nextSequence());
+        long sequence = c.sequence;
+        assertTrue(c.claimForInterrupt(sequence), "the watchdog's claim at the hard limit");
+        Thread owner = Thread.currentThread();
+        java.util.concurrent.atomic.AtomicReference<Boolean> ours = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread watchdog = new Thread(() -> {
+            // Slow between its claim and its decision: by then the owner has cleared the flag to wait.
+            spinUntil(() -> c.ownerCleared == sequence, 10_000);
+            boolean give = c.interruptIsOurs(owner, sequence);
+            ours.set(give);
+            if (give) {
+                owner.interrupt();
+            }
+            c.interrupted(sequence, give);
+        }, "watchdog-stand-in");
+        owner.interrupt(); // the application's own
+        watchdog.start();
+        int state;
+        try {
+            state = c.close();
+        } finally {
+            watchdog.join(10_000);
+        }
+        boolean kept = Thread.interrupted();
+        stack.pop(c);
+        assertEquals(Boolean.FALSE, ours.get(), "the interrupt was the application's, not the watchdog's to give");
+        assertEquals(ExecutionContext.LATE, state);
+        assertTrue(kept, "the application's interrupt is set again when the call ends");
+    }
+
     @Test
     void stacksAreWrittenWithoutLoaderAndModuleNames() {
         StackTraceElement e = new StackTraceElement("app", "java.base", "17", "java.lang.Thread", "sleep", null, -2);
