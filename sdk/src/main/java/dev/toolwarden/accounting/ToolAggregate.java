@@ -78,7 +78,6 @@ public final class ToolAggregate {
             refusedUntimed.increment();
             return;
         }
-        latency.record(wallNanos);
         totalNanos.add(wallNanos);
         for (long max = maxNanos.get(); wallNanos > max && !maxNanos.compareAndSet(max, wallNanos);) {
             max = maxNanos.get();
@@ -104,6 +103,10 @@ public final class ToolAggregate {
         } else {
             allocationUnknown.increment();
         }
+        // Last: the histogram's count is the call's count, and a snapshot reads it first, so that a
+        // call it counts has every other figure in it too (the stored metrics skip a delta with no
+        // call, and would otherwise lose the figures of a call counted without them).
+        latency.record(wallNanos);
     }
 
     /** Adds one call answered from the cache: counted, not timed (it ran nothing). */
@@ -113,7 +116,7 @@ public final class ToolAggregate {
 
     /** @return a snapshot of the totals */
     public ToolStatistics snapshot() {
-        LatencyHistogram.Snapshot h = latency.snapshot();
+        LatencyHistogram.Snapshot h = latency.snapshot(); // first: see the end of record
         long hits = cacheHits.sum();
         long calls = h.count() + hits + refusedUntimed.sum();
         long max = maxNanos.get();

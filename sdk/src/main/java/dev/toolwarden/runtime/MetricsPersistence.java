@@ -133,11 +133,12 @@ final class MetricsPersistence {
                 ? url + ";DB_CLOSE_ON_EXIT=FALSE" : url;
     }
 
-    /** The last write, when the JVM exits: not when the database is known to be down (the exit would wait for it). */
+    /**
+     * The last write, when the JVM exits: tried even when the last attempt failed, since the database
+     * may have come back since (what is not written now is lost); the runtime bounds the exit's wait.
+     */
     void flushAtExit() {
-        if (!down) {
-            flush();
-        }
+        flush();
     }
 
     /** @return the pool, made now if it was not (on the metrics thread only) */

@@ -162,7 +162,8 @@ final class SharedTier implements RedisTier.Listener {
                     bytes = null;
                 }
                 if (bytes != null) {
-                    redis.set(shared, bytes, Duration.ofNanos(m.cacheTtlNanos));
+                    // Checked again when the write's turn comes: an invalidation since is queued after it.
+                    redis.set(shared, bytes, Duration.ofNanos(m.cacheTtlNanos), new Unchanged(invalidations, epoch));
                 }
             }
             if (locked) {
@@ -230,6 +231,22 @@ final class SharedTier implements RedisTier.Listener {
             return null;
         }
         return prefix(m) + hash;
+    }
+
+    /** Whether no invalidation was made or heard since a load began (a class, not a lambda: see README, "Start-up"). */
+    private static final class Unchanged implements java.util.function.BooleanSupplier {
+        private final java.util.concurrent.atomic.AtomicLong invalidations;
+        private final long epoch;
+
+        Unchanged(java.util.concurrent.atomic.AtomicLong invalidations, long epoch) {
+            this.invalidations = invalidations;
+            this.epoch = epoch;
+        }
+
+        @Override
+        public boolean getAsBoolean() {
+            return invalidations.get() == epoch;
+        }
     }
 
     String prefix(WovenMethod m) {

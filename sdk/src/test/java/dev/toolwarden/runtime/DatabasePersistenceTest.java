@@ -199,6 +199,34 @@ class DatabasePersistenceTest {
     }
 
     @Test
+    void theExitWriteIsTriedEvenAfterAFailedOneSinceTheDatabaseMayBeBack() throws Exception {
+        String application = "persist-exit-" + UUID.randomUUID();
+        List<ToolStatistics> run = new CopyOnWriteArrayList<>();
+        try (Proxy proxy = new Proxy()) {
+            Configuration c = config("toolwarden.db.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/test",
+                    "toolwarden.db.user", "postgres", "toolwarden.application", application);
+            MetricsPersistence p = new MetricsPersistence(c, () -> run, a -> { });
+            try {
+                run.add(new ToolStatistics("exit", ExecutionKind.TOOL, 4, 0, 0, 0, 0, 0, Duration.ofMillis(40),
+                        Duration.ofMillis(10), Duration.ofMillis(9), Duration.ofMillis(14), Duration.ofMillis(15),
+                        Duration.ZERO, 0, 0, 0));
+                p.flush(); // a short outage: the scheduled write fails
+                assertFalse(p.up());
+                proxy.up(); // back before the next scheduled write; the JVM exits first
+                p.flushAtExit();
+                assertTrue(p.up());
+            } finally {
+                p.close();
+            }
+            try (DatabaseConnectionManager direct = DatabaseConnectionManager.builder("jdbc:postgresql://127.0.0.1:5432/test")
+                    .credentials("postgres", "").size(1, 0).build()) {
+                assertEquals(4, new MetricsStore(direct.dataSource(), application).read("exit").calls(),
+                        "the calls since the last write are not lost");
+            }
+        }
+    }
+
+    @Test
     void anEmbeddedH2UrlIsKeptOpenUntilThePoolClosesIt() {
         assertEquals("jdbc:h2:file:/tmp/x;DB_CLOSE_ON_EXIT=FALSE", MetricsPersistence.keepOpenAtExit("jdbc:h2:file:/tmp/x"));
         assertEquals("jdbc:h2:mem:a;db_close_on_exit=true", MetricsPersistence.keepOpenAtExit("jdbc:h2:mem:a;db_close_on_exit=true"));

@@ -88,6 +88,12 @@ public final class RedisTier implements AutoCloseable {
      * that started while Redis was down has local copies of shared keys and heard nothing).
      */
     private volatile boolean lost;
+    /**
+     * Redis answers but refuses the subscription (an ACL user without the channel's permissions, a
+     * proxy without pub/sub, credentials not set up yet): the tier stays down, whatever a PING says,
+     * until a subscription is accepted, since without it other instances' invalidations never arrive.
+     */
+    private volatile boolean subscribeRefused;
     private volatile long nextProbe;
 
     final LongAdder failures = new LongAdder();
@@ -246,12 +252,29 @@ public final class RedisTier implements AutoCloseable {
      * @param ttl its time to live
      */
     public void set(String key, byte[] value, Duration ttl) {
+        set(key, value, ttl, null);
+    }
+
+    /**
+     * Writes a value in the background, unless it is no longer valid when its turn comes: an
+     * invalidation made meanwhile is queued after the write, and the write must not outlive it.
+     *
+     * @param key a full key
+     * @param value its bytes
+     * @param ttl its time to live
+     * @param stillValid asked on the writer thread right before the write, or {@code null}
+     */
+    public void set(String key, byte[] value, Duration ttl, java.util.function.BooleanSupplier stillValid) {
         if (down) {
             droppedWrites.increment();
             return;
         }
         long ms = Math.max(1, ttl.toMillis());
         if (!enqueue(j -> {
+            if (stillValid != null && !stillValid.getAsBoolean()) {
+                droppedWrites.increment();
+                return;
+            }
             j.set(key.getBytes(StandardCharsets.UTF_8), value, SetParams.setParams().px(ms));
             written.increment();
         })) {
@@ -391,6 +414,9 @@ public final class RedisTier implements AutoCloseable {
         }
         if (down) {
             nextProbe = now + retryNanos;
+            if (subscribeRefused) {
+                return; // the subscriber retries on its own; the tier comes back after it is accepted
+            }
             // Pooled connections from before the outage may be dead (a restarted Redis): the probe, and the
             // calls once the tier is back, must use new ones.
             pool.clear();
@@ -482,6 +508,10 @@ public final class RedisTier implements AutoCloseable {
                 everything |= overflow;
             }
         } catch (RuntimeException e) {
+            if (!(e instanceof JedisConnectionException)) {
+                Log.warnOnce("redis-replay:" + described, "Redis " + described + " refuses the invalidations kept"
+                        + " while it was away (" + e.getMessage() + "): the shared cache tier stays off until it accepts them");
+            }
             return;
         }
         Log.info("Redis " + described + " answers again: the shared cache tier is back"
@@ -519,6 +549,7 @@ public final class RedisTier implements AutoCloseable {
             JedisPubSub s = new JedisPubSub() {
                 @Override
                 public void onSubscribe(String ch, int count) {
+                    subscribeRefused = false;
                     subscribed = true;
                     if (lost) {
                         lost = false;
@@ -535,8 +566,18 @@ public final class RedisTier implements AutoCloseable {
             String why = null;
             try (Jedis j = new Jedis(address, subscriberConfig)) {
                 j.subscribe(s, channel);
-            } catch (RuntimeException e) {
+            } catch (JedisConnectionException e) {
                 why = String.valueOf(e.getMessage());
+            } catch (RuntimeException e) {
+                // Not the network: Redis answered no. Without the subscription other instances' invalidations
+                // would never reach this one, so the tier stays off (not back at the next PING) until it is accepted.
+                why = String.valueOf(e.getMessage());
+                if (!subscribeRefused) {
+                    subscribeRefused = true;
+                    Log.warnOnce("redis-subscribe:" + described, "Redis " + described + " refuses the subscription to "
+                            + channel + " (" + why + "): the shared cache tier stays off until it is accepted (the"
+                            + " Redis user needs the channel's permissions; a proxy, pub/sub)");
+                }
             } finally {
                 lost |= subscribed;
                 subscribed = false;

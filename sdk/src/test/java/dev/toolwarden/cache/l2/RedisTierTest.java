@@ -301,6 +301,51 @@ class RedisTierTest {
     }
 
     @Test
+    void aWriteNoLongerValidWhenItsTurnComesIsDropped() throws Exception {
+        RedisTier t = shared(application("stale-write"), new Recorder());
+        String stale = t.namespace() + "stale";
+        String fresh = t.namespace() + "fresh";
+        java.util.concurrent.atomic.AtomicBoolean valid = new java.util.concurrent.atomic.AtomicBoolean(true);
+        valid.set(false); // an invalidation between the load's check and the write's turn
+        t.set(stale, bytes("before the invalidation"), Duration.ofMinutes(1), valid::get);
+        t.set(fresh, bytes("after"), Duration.ofMinutes(1), () -> true);
+        awaitValue(t, fresh); // written after the stale one, by the same thread
+        assertNull(t.get(stale), "a value loaded before an invalidation never reaches Redis");
+        waitUntil(() -> t.writes()[0] == 1, Duration.ofSeconds(2), "the fresh write counted");
+        assertEquals(1, t.writes()[1], "the stale one counted as dropped");
+    }
+
+    @Test
+    void aRedisThatRefusesTheSubscriptionKeepsTheTierOffWithoutFlappingUntilItAcceptsIt() throws Exception {
+        RedisServer server = server();
+        server.start();
+        try (Jedis admin = server.client()) {
+            // A user allowed every key and command but pub/sub, as ACL users without channel rights are.
+            admin.aclSetUser("nosub", "on", ">pw", "~*", "+@all", "-subscribe", "-publish");
+        }
+        List<Alert> alerts = new CopyOnWriteArrayList<>();
+        String app = application("nosub");
+        RedisTier t = tier("redis://nosub:pw@127.0.0.1:" + server.port, app, OUTAGE_TIMEOUT, alerts, new Recorder());
+        waitUntil(() -> !t.up(), Duration.ofSeconds(5), "the tier turned off");
+        Thread.sleep(6 * RETRY.toMillis()); // several retry intervals: the probe would bring it back and lose it again
+        assertFalse(t.up());
+        assertSame(RedisTier.UNAVAILABLE, t.get(t.namespace() + "k"), "reads go on without the shared tier");
+        assertEquals(1, logLines("refuses the subscription"), log());
+        assertEquals(0, logLines("answers again"), log());
+        assertEquals(1, alerts.size(), alerts::toString);
+        assertEquals("CACHE_L2", alerts.get(0).resource());
+        assertFalse(alerts.get(0).cleared());
+
+        try (Jedis admin = server.client()) {
+            admin.aclSetUser("nosub", "+subscribe", "+publish", "&*"); // the permissions granted
+        }
+        waitUntil(t::up, Duration.ofSeconds(5), "the tier back once the subscription is accepted");
+        awaitSubscribed(t);
+        assertEquals(1, logLines("answers again"), log());
+        assertTrue(alerts.get(alerts.size() - 1).cleared());
+    }
+
+    @Test
     void aValueExpiresWithTheTtlGivenToSet() throws Exception {
         RedisTier t = shared(application("ttl"), new Recorder());
         String k = t.namespace() + "long";
