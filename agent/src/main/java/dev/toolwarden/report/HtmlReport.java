@@ -246,9 +246,10 @@ public final class HtmlReport {
                 Col.num("Hit rate"), Col.num("Evictions"));
         table.start(h);
         for (CacheSummary c : caches) {
-            table.row(h, Cell.of(c.category()), Cell.of(count(c.size())), Cell.of(count(c.hits())),
-                    Cell.of(count(c.misses())), Cell.of(c.hits() + c.misses() == 0 ? "n/a" : Units.percent(c.hitRate())),
-                    Cell.of(count(c.evictions())));
+            table.row(h, Cell.of(c.category()), Cell.of(knownCount(c.size())), Cell.of(knownCount(c.hits())),
+                    Cell.of(knownCount(c.misses())), Cell.of(c.hits() < 0 || c.misses() < 0 || c.hits() + c.misses() == 0
+                            ? "n/a" : Units.percent(c.hitRate())),
+                    Cell.of(knownCount(c.evictions())));
         }
         table.end(h);
     }
@@ -849,6 +850,11 @@ public final class HtmlReport {
 
     private static String load(double fraction) {
         return Units.percent(fraction);
+    }
+
+    /** @return a count, or n/a when the recording did not have it */
+    private static String knownCount(long value) {
+        return value < 0 ? "n/a" : count(value);
     }
 
     static String count(long value) {

@@ -232,7 +232,13 @@ public final class JsonReport {
                         out.append("\\t");
                         break;
                     default:
-                        if (c < 0x20) {
+                        if (c < 0x20 || c == '\u2028' || c == '\u2029' || Character.isSurrogate(c)
+                                && !(Character.isHighSurrogate(c) && i + 1 < s.length()
+                                        && Character.isLowSurrogate(s.charAt(i + 1))
+                                        || Character.isLowSurrogate(c) && i > 0
+                                        && Character.isHighSurrogate(s.charAt(i - 1)))) {
+                            // Control characters; the two line separators JavaScript does not allow raw;
+                            // a surrogate without its pair, which no UTF-8 writer can encode.
                             out.append(String.format("\\u%04x", (int) c));
                         } else {
                             out.append(c);

@@ -35,7 +35,9 @@ public final class RecordingReader {
 
     private final Map<String, ToolTotals> tools = new HashMap<>();
     private final Map<String, long[]> timeouts = new HashMap<>();
-    private final List<Report.Alert> alerts = new ArrayList<>();
+    /** The earliest {@link #MAX_ALERTS} alerts of all the recordings: the latest of them on top, to be replaced. */
+    private final PriorityQueue<Report.Alert> alerts = new PriorityQueue<>(
+            Comparator.comparing(Report.Alert::time).reversed());
     private final PriorityQueue<Call> slowest = new PriorityQueue<>(Comparator.comparingLong(c -> c.duration));
     private final Map<String, PoolTotals> pools = new LinkedHashMap<>();
     private final TreeMap<Long, long[]> perSecond = new TreeMap<>();
@@ -93,7 +95,7 @@ public final class RecordingReader {
             throw new ReportException(file + ": no such file");
         } catch (EOFException e) {
             throw new ReportException(file + ": the recording is cut short (it ends in the middle of its data)");
-        } catch (IOException | RuntimeException | StackOverflowError e) {
+        } catch (IOException | RuntimeException | StackOverflowError | InternalError | OutOfMemoryError e) {
             throw new ReportException(file + ": not a readable JFR recording (" + oneLine(e) + ")");
         }
     }
@@ -127,7 +129,7 @@ public final class RecordingReader {
                         }
                     }
                 }
-            } catch (IOException | RuntimeException | StackOverflowError e) {
+            } catch (IOException | RuntimeException | StackOverflowError | InternalError | OutOfMemoryError e) {
                 throw new ReportException(files.get(i) + ": not a readable JFR recording (" + oneLine(e) + ")");
             }
         }
@@ -160,9 +162,12 @@ public final class RecordingReader {
                 timeout(e);
                 break;
             case "toolwarden.ResourceAlert":
-                if (alerts.size() < MAX_ALERTS) {
+                if (alerts.size() < MAX_ALERTS || time.isBefore(alerts.peek().time())) {
                     alerts.add(new Report.Alert(time, string(e, "resource"), string(e, "level"), number(e, "value"),
                             number(e, "threshold"), string(e, "subject"), flag(e, "cleared")));
+                    if (alerts.size() > MAX_ALERTS) {
+                        alerts.poll();
+                    }
                 }
                 break;
             case "toolwarden.SystemResources":
@@ -263,7 +268,8 @@ public final class RecordingReader {
                     c.stack));
         }
         slow.sort(Comparator.comparingLong(Report.SlowCall::duration).reversed());
-        alerts.sort(Comparator.comparing(Report.Alert::time));
+        List<Report.Alert> alertList = new ArrayList<>(alerts);
+        alertList.sort(Comparator.comparing(Report.Alert::time));
 
         long bucket = bucketSeconds();
         long origin = firstSecond();
@@ -302,7 +308,7 @@ public final class RecordingReader {
         List<String> sources = new ArrayList<>();
         files.forEach(f -> sources.add(f.toString()));
         return new Report(List.copyOf(sources), start, end, events, toolwardenEvents, List.copyOf(toolList),
-                List.copyOf(caches.values()), List.copyOf(alerts), List.copyOf(slow), List.copyOf(poolList),
+                List.copyOf(caches.values()), List.copyOf(alertList), List.copyOf(slow), List.copyOf(poolList),
                 system == null ? null : system.summary(), List.copyOf(timeline), List.copyOf(resources));
     }
 

@@ -42,8 +42,9 @@ public final class TextReport {
 
         section(out, "Caches");
         Table caches = new Table("category", "size", "hits", "misses", "hit rate", "evictions");
-        report.caches().forEach(c -> caches.row(c.category(), c.size(), c.hits(), c.misses(),
-                Units.percent(c.hitRate()), c.evictions()));
+        report.caches().forEach(c -> caches.row(c.category(), known(c.size()), known(c.hits()), known(c.misses()),
+                c.hits() < 0 || c.misses() < 0 || c.hits() + c.misses() == 0 ? "n/a" : Units.percent(c.hitRate()),
+                known(c.evictions())));
         caches.appendTo(out, "No cache statistics in these recordings.");
 
         section(out, "Alerts");
@@ -64,8 +65,9 @@ public final class TextReport {
         }
         slow.appendTo(out, "No calls.");
         for (Report.SlowCall c : withStacks) {
-            out.append("\n  ").append(c.name()).append(" (started ").append(ms(c.time())).append(") at its soft limit:\n");
-            c.stack().lines().forEach(l -> out.append("    ").append(l).append('\n'));
+            out.append("\n  ").append(clean(c.name())).append(" (started ").append(ms(c.time()))
+                    .append(") at its soft limit:\n");
+            c.stack().lines().forEach(l -> out.append("    ").append(clean(l)).append('\n'));
         }
 
         section(out, "Connection pools");
@@ -106,6 +108,32 @@ public final class TextReport {
     }
 
     /** Columns sized to their widest cell; text left-aligned, numbers right-aligned. */
+    /** @return a count, or n/a when the recording did not have it */
+    private static Object known(long count) {
+        return count < 0 ? "n/a" : count;
+    }
+
+    /**
+     * A string from the recording, made safe for a terminal and a table: control characters (line
+     * breaks, tabs, escape sequences) and surrogates without their pair become U+FFFD.
+     */
+    static String clean(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean bad = c < 0x20 || c >= 0x7f && c <= 0x9f
+                    || Character.isHighSurrogate(c) && (i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1)))
+                    || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
+            if (bad && out == null) {
+                out = new StringBuilder(s.length()).append(s, 0, i);
+            }
+            if (out != null) {
+                out.append(bad ? '\ufffd' : c);
+            }
+        }
+        return out == null ? s : out.toString();
+    }
+
     private static final class Table {
         private final String[] header;
         private final List<Object[]> rows = new ArrayList<>();
@@ -115,6 +143,11 @@ public final class TextReport {
         }
 
         void row(Object... cells) {
+            for (int i = 0; i < cells.length; i++) {
+                if (!(cells[i] instanceof Number)) {
+                    cells[i] = clean(String.valueOf(cells[i]));
+                }
+            }
             rows.add(cells);
         }
 
