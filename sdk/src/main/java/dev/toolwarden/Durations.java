@@ -91,6 +91,21 @@ public final class Durations {
         }
     }
 
+    /** The longest limit in nanoseconds: about 73 years, so that adding it to {@link System#nanoTime} stays in range. */
+    public static final long LONGEST_LIMIT_NANOS = Long.MAX_VALUE / 4;
+
+    /**
+     * A configured limit or period in nanoseconds, for arithmetic on {@link System#nanoTime}: durations
+     * are accepted however long (a huge one means "never"), and one past {@link #LONGEST_LIMIT_NANOS}
+     * is that, which never falls due either.
+     *
+     * @param d a duration, not negative
+     * @return its nanoseconds, at most {@link #LONGEST_LIMIT_NANOS}
+     */
+    public static long limitNanos(Duration d) {
+        return d.compareTo(Duration.ofNanos(LONGEST_LIMIT_NANOS)) >= 0 ? LONGEST_LIMIT_NANOS : d.toNanos();
+    }
+
     /**
      * Formats a duration in the short form, choosing the largest unit that represents it exactly
      * ({@code 1500ms}, {@code 30s}, {@code 10m}); {@link #parse} reads these back. Durations with a

@@ -85,7 +85,14 @@ public final class ConversationAccounting {
                 // Maintenance runs on the calling threads, never on the application's common pool.
                 .executor(Runnable::run)
                 .removalListener((String id, Totals t, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
-                    if (id != null) {
+                    if (t != null) {
+                        // Under the limit's lock, as check() decides: a conversation dropped (idle, or past the
+                        // bound) is not left refused, and its alerts are cleared, not left raised for ever.
+                        synchronized (t.limit) {
+                            t.limit.update(0, java.time.Instant.now(), alerts);
+                            overHard.remove(t.id);
+                        }
+                    } else if (id != null) {
                         overHard.remove(id);
                     }
                     if (cause == com.github.benmanes.caffeine.cache.RemovalCause.SIZE) {
@@ -118,9 +125,8 @@ public final class ConversationAccounting {
         long now = t.memory.addAndGet(bytes);
         if (now < 0) {
             t.memory.compareAndSet(now, 0);
-            now = 0;
         }
-        check(t, now);
+        check(t);
     }
 
     /**
@@ -132,12 +138,13 @@ public final class ConversationAccounting {
     public void setMemory(String conversationId, long bytes) {
         Totals t = totals(conversationId);
         t.memory.set(Math.max(0, bytes));
-        check(t, Math.max(0, bytes));
+        check(t);
     }
 
-    private void check(Totals t, long bytes) {
+    private void check(Totals t) {
         synchronized (t.limit) {
-            t.limit.update(bytes, java.time.Instant.now(), alerts);
+            // Read here, not before the lock: two updates racing must not leave the older amount judged last.
+            t.limit.update(t.memory.get(), java.time.Instant.now(), alerts);
             // Only while the conversation is still tracked: one dropped meanwhile must not stay refused.
             if (t.limit.hard() && conversations().asMap().get(t.id) == t) {
                 overHard.add(t.id);
@@ -152,7 +159,16 @@ public final class ConversationAccounting {
      * @return whether it is over its hard memory limit, so that its calls are refused
      */
     public boolean overHardLimit(String conversationId) {
-        return conversationId != null && !overHard.isEmpty() && overHard.contains(conversationId);
+        if (conversationId == null || overHard.isEmpty() || !overHard.contains(conversationId)) {
+            return false;
+        }
+        // A refused call is activity too: a conversation kept over its limit by its refusals is not dropped as
+        // idle (which would forget its size and lift the refusal).
+        Cache<String, Totals> c = conversations;
+        if (c != null) {
+            c.getIfPresent(conversationId);
+        }
+        return true;
     }
 
     /**

@@ -228,7 +228,7 @@ public final class CategoryCache {
             } else {
                 b = b.maximumSize(maximumSize);
             }
-            if (refreshAfter != null && refreshAfter.toNanos() < ttl) {
+            if (refreshAfter != null && dev.toolwarden.Durations.limitNanos(refreshAfter) < ttl) {
                 this.cache = b.refreshAfterWrite(refreshAfter).buildAsync(new Refresher());
             } else {
                 this.cache = b.buildAsync();

@@ -2,7 +2,6 @@ package dev.toolwarden.config;
 
 import dev.toolwarden.Durations;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -236,7 +235,9 @@ public final class Configuration {
         if (key.toLowerCase(Locale.ROOT).contains("password")) {
             return value.isEmpty() ? value : "***";
         }
-        return value.replaceAll("(://[^:/@\\s]*:)[^@/\\s]*@", "$1***@");
+        // The password runs to the '@' before the host: whatever it holds but a slash (a space, a '%' that is
+        // not an escape: a malformed URL is quoted in its problem line too).
+        return value.replaceAll("(://[^:/@\\s]*:)[^@/]*@", "$1***@");
     }
 
     private static Map<String, Raw> parseAgentArguments(String text, List<String> problems) {
@@ -261,16 +262,24 @@ public final class Configuration {
                 continue;
             }
             if (currentKey != null) {
-                out.put(currentKey, new Raw(currentKey, currentValue.toString(), ConfigSource.AGENT_ARGUMENT, null));
+                putArgument(out, currentKey, currentValue.toString(), problems);
             }
             String k = t.substring(0, eq).trim();
             currentKey = k.startsWith(PREFIX) ? k : PREFIX + k;
             currentValue = new StringBuilder(t.substring(eq + 1).trim());
         }
         if (currentKey != null) {
-            out.put(currentKey, new Raw(currentKey, currentValue.toString(), ConfigSource.AGENT_ARGUMENT, null));
+            putArgument(out, currentKey, currentValue.toString(), problems);
         }
         return out;
+    }
+
+    private static void putArgument(Map<String, Raw> out, String key, String value, List<String> problems) {
+        Raw earlier = out.put(key, new Raw(key, value, ConfigSource.AGENT_ARGUMENT, null));
+        if (earlier != null) {
+            problems.add(key + " is given twice in the agent arguments (" + masked(key, earlier.value) + ", then "
+                    + masked(key, value) + "); the last one is used");
+        }
     }
 
     private static Map<String, Raw> parseEnvironment(Map<String, String> env, List<String> problems) {
@@ -300,7 +309,7 @@ public final class Configuration {
             }
             if (key == null) {
                 String suggestion = suggest(name, Key::environmentName);
-                problems.add("unknown configuration variable " + name + "=" + e.getValue() + " ("
+                problems.add("unknown configuration variable " + name + "=" + masked(name, e.getValue()) + " ("
                         + ConfigSource.ENVIRONMENT.label() + "); ignored"
                         + (suggestion == null ? "" : " (did you mean " + suggestion + "?)"));
                 continue;
@@ -326,10 +335,13 @@ public final class Configuration {
     }
 
     private static Map<String, Raw> readFile(Raw configKey, List<String> problems) {
-        Path path = Paths.get(configKey.value.trim());
+        Path path;
         Properties p = new Properties();
-        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            p.load(reader);
+        try {
+            path = Paths.get(configKey.value.trim()); // InvalidPathException: an IllegalArgumentException
+            String text = Files.readString(path, StandardCharsets.UTF_8);
+            // A byte-order mark (some editors write one) is not part of the first key.
+            p.load(new java.io.StringReader(text.startsWith("\ufeff") ? text.substring(1) : text));
         } catch (IOException | IllegalArgumentException | SecurityException e) {
             problems.add("cannot read " + configKey.describe() + ": " + reason(e) + "; continuing without it");
             return Map.of();

@@ -274,7 +274,9 @@ public final class Keys {
             }
         } catch (IllegalArgumentException e) {
             throw e.getMessage() != null && (e.getMessage().startsWith("names") || e.getMessage().startsWith("has"))
-                    ? e : new IllegalArgumentException("is not a Redis URL (" + e.getMessage() + ")");
+                    ? e : new IllegalArgumentException("is not a Redis URL (" + (e.getCause() instanceof java.net.URISyntaxException u
+                            // Its message quotes the input, password included: the reason and where, only.
+                            ? u.getReason() + " at index " + u.getIndex() : e.getMessage()) + ")");
         }
         return t;
     }
@@ -359,6 +361,10 @@ public final class Keys {
         }
         if (!(v >= 0 && v <= 100)) {
             throw new IllegalArgumentException("is not a percentage between 0 and 100");
+        }
+        if (v == 0) { // -0 too
+            throw new IllegalArgumentException("is 0, which every sample reaches (it would alert, or shed every call, for"
+                    + " good): expected a percentage above 0, at most 100 (100 for never)");
         }
         return v;
     }

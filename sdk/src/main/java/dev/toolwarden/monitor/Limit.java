@@ -61,8 +61,8 @@ public final class Limit {
      * @param alerts receives the alerts
      */
     public void update(double value, Instant now, Consumer<Alert> alerts) {
-        if (Double.isNaN(value)) {
-            return;
+        if (Double.isNaN(value) || value < 0) {
+            return; // unknown (NaN, or -1 from a sampler that says so): no change either way
         }
         last = value;
         samplesOverSoft = value >= soft ? samplesOverSoft + 1 : 0;

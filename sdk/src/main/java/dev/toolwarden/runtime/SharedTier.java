@@ -74,7 +74,8 @@ final class SharedTier implements RedisTier.Listener {
         // An asynchronous method's caller must not block for another instance: it asks Redis once, no more.
         if (wait != null && !m.asynchronous && redis.up()) {
             // Leave the body at least half its hard limit, should the other instance's answer not come.
-            long bound = m.hardNanos > 0 ? Math.min(wait.toNanos(), m.hardNanos / 2) : wait.toNanos();
+            long waitNanos = dev.toolwarden.Durations.limitNanos(wait);
+            long bound = m.hardNanos > 0 ? Math.min(waitNanos, m.hardNanos / 2) : waitNanos;
             locked = redis.tryLock(shared, Duration.ofNanos(Math.max(bound, m.hardNanos)));
             if (!locked) {
                 found = awaitOther(m, category, codec, shared, bound);

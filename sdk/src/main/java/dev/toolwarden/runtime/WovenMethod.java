@@ -49,8 +49,10 @@ final class WovenMethod {
         this.descriptor = descriptor;
         this.aggregate = aggregate;
         this.kind = descriptor.kind().name();
-        this.softNanos = descriptor.policy().softTimeout() == null ? 0 : descriptor.policy().softTimeout().toNanos();
-        this.hardNanos = descriptor.policy().hardTimeout() == null ? 0 : descriptor.policy().hardTimeout().toNanos();
+        this.softNanos = descriptor.policy().softTimeout() == null ? 0
+                : dev.toolwarden.Durations.limitNanos(descriptor.policy().softTimeout());
+        this.hardNanos = descriptor.policy().hardTimeout() == null ? 0
+                : dev.toolwarden.Durations.limitNanos(descriptor.policy().hardTimeout());
         this.cpuSampleEvery = cpuSampleEvery;
         CallPolicy policy = descriptor.policy();
         this.isolate = policy.isolate();
@@ -62,7 +64,8 @@ final class WovenMethod {
             dev.toolwarden.cache.CategoryCache category = runtime.cache().categoryOrDefault(policy.cacheCategory());
             this.keyParameters = policy.cacheKey() == null ? null
                     : policy.cacheKey().stream().mapToInt(Integer::intValue).toArray();
-            this.cacheTtlNanos = policy.cacheTtl() != null ? policy.cacheTtl().toNanos() : category.ttlNanos();
+            this.cacheTtlNanos = policy.cacheTtl() != null
+                    ? dev.toolwarden.Durations.limitNanos(policy.cacheTtl()) : category.ttlNanos();
             this.cache = category.segment(cacheTtlNanos);
         } else {
             this.cache = null;

@@ -287,6 +287,38 @@ class ConversationMemoryTest {
     }
 
     @Test
+    void aConversationDroppedWhileOverItsLimitsHasItsAlertsCleared() throws Exception {
+        Duration idle = Duration.ofMillis(200);
+        ConversationAccounting shortLived = new ConversationAccounting(idle, 1_000, SOFT, HARD, alerts::add);
+        shortLived.setMemory("gone", 5_000);
+        assertEquals("[gone:SOFT@5000, gone:HARD@5000]", describe(alerts));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        do {
+            sleepPast(idle);
+            shortLived.cleanUp();
+        } while (shortLived.snapshot("gone") != null && System.nanoTime() < deadline);
+        assertNull(shortLived.snapshot("gone"));
+        // Every raised alert is cleared by one: listeners and recordings do not keep a conversation over for ever.
+        assertEquals(2, alerts.stream().filter(Alert::cleared).count(), describe(alerts));
+        assertFalse(shortLived.overHardLimit("gone"));
+    }
+
+    @Test
+    void refusedCallsAreActivityThatKeepsAConversationOverItsHardLimitTracked() throws Exception {
+        Duration idle = Duration.ofMillis(300);
+        ConversationAccounting shortLived = new ConversationAccounting(idle, 1_000, SOFT, HARD, alerts::add);
+        shortLived.setMemory("busy", 5_000);
+        long end = System.nanoTime() + idle.toNanos() * 4;
+        while (System.nanoTime() < end) {
+            assertTrue(shortLived.overHardLimit("busy"), "its calls are refused (each refusal is activity)");
+            Thread.sleep(30);
+            shortLived.cleanUp();
+        }
+        assertNotNull(shortLived.snapshot("busy"), "not dropped as idle while its calls keep coming");
+        assertEquals(5_000, shortLived.snapshot("busy").memoryBytes());
+    }
+
+    @Test
     void snapshotsDoNotKeepAConversationAlive() throws Exception {
         Duration idle = Duration.ofMillis(200);
         ConversationAccounting shortLived = new ConversationAccounting(idle, 1_000, SOFT, HARD, alerts::add);

@@ -1152,4 +1152,59 @@ class ConfigurationTest {
                     "did you mean toolwarden.redis.url?");
         }
     }
+
+    /** Found in review: input that was taken as valid and failed later, or said too much. */
+    @Nested
+    class EdgesOfInput {
+
+        @Test
+        void anUnknownVariableNamingAPasswordDoesNotShowItsValue() {
+            Configuration c = env("TOOLWARDEN_REDIS_PASSWORD", "hunter2");
+            assertContainsAll(onlyProblem(c), "unknown configuration variable TOOLWARDEN_REDIS_PASSWORD=***");
+            assertFalse(c.problems().get(0).contains("hunter2"), c.problems().get(0));
+        }
+
+        @Test
+        void aMalformedRedisUrlDoesNotShowItsPasswordInTheReason() {
+            for (String url : List.of("redis://default:pa%zz@cache:6379", "redis://default:pa ss@cache:6379",
+                    "redis://default:pa^ss@cache:6379")) {
+                Configuration c = props("toolwarden.redis.url", url);
+                String line = onlyProblem(c);
+                assertContainsAll(line, "is not a Redis URL");
+                assertFalse(line.contains("pa%zz") || line.contains("pa ss") || line.contains("pa^ss"), line);
+            }
+        }
+
+        @Test
+        void aConfigurationFilePathThatIsNotAPathIsOneProblemNotAFailure() {
+            Configuration c = props("toolwarden.config", "bad\u0000path.properties", "toolwarden.timeout.hard", "90s");
+            assertContainsAll(onlyProblem(c), "cannot read toolwarden.config=", "continuing without it");
+            assertEquals(java.time.Duration.ofSeconds(90), c.get(Keys.TIMEOUT_HARD), "the rest of the configuration holds");
+        }
+
+        @Test
+        void aByteOrderMarkDoesNotHideTheFirstKeyOfTheFile() throws IOException {
+            Path f = dir.resolve("bom.properties");
+            Files.write(f, ("\ufefftoolwarden.timeout.soft=7s\ntoolwarden.timeout.hard=9s\n").getBytes(StandardCharsets.UTF_8));
+            Configuration c = props("toolwarden.config", f.toString());
+            assertEquals(List.of(), c.problems());
+            assertEquals(java.time.Duration.ofSeconds(7), c.get(Keys.TIMEOUT_SOFT));
+        }
+
+        @Test
+        void aKeyGivenTwiceInTheAgentArgumentsIsSaidAndTheLastOneUsed() {
+            Configuration c = agent("timeout.hard=50s,toolwarden.timeout.hard=90s");
+            assertContainsAll(onlyProblem(c), "toolwarden.timeout.hard is given twice", "50s, then 90s", "last one is used");
+            assertEquals(java.time.Duration.ofSeconds(90), c.get(Keys.TIMEOUT_HARD));
+        }
+
+        @Test
+        void aZeroPercentLimitIsRefusedSayingWhy() {
+            for (String zero : List.of("0", "-0", "0%", "0.0")) {
+                Configuration c = props("toolwarden.limits.cpu.hard", zero);
+                assertContainsAll(onlyProblem(c), "toolwarden.limits.cpu.hard=" + zero, "above 0");
+                assertEquals(85.0, c.get(Keys.CPU_HARD), zero);
+            }
+        }
+    }
 }

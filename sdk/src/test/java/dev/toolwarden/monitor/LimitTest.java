@@ -170,6 +170,15 @@ class LimitTest {
     }
 
     @Test
+    void aNegativeReadingIsUnknownToo() {
+        Limit limit = new Limit("CPU", null, 80, 90);
+        feed(limit, 95, -1, -1);
+        assertEquals(2, alerts.size(), () -> describe(alerts));
+        assertTrue(limit.hard(), "-1 (a sampler's unknown) does not clear a hard level");
+        assertEquals(95, limit.value(), 0.0);
+    }
+
+    @Test
     void nanDoesNotBreakARunOfHeldSamples() {
         Limit limit = new Limit("CPU", null, 80, 90, 3);
         feed(limit, 95, Double.NaN, 95, Double.NaN);

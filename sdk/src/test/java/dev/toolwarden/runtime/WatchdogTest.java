@@ -105,6 +105,21 @@ class WatchdogTest {
         assertTrue(kept, "the application's interrupt is set again when the call ends");
     }
 
+    /** Durations are accepted however long ("never"); one past what nanoseconds hold must not break the method. */
+    @Test
+    void aMethodWithALimitLongerThanNanosecondsHoldIsRegisteredAndRunsUnlimited() {
+        CallPolicy forever = new CallPolicy(Duration.ofSeconds(Long.MAX_VALUE), Duration.ofDays(200_000_000_000L), false,
+                null, null, 0, null);
+        int id = runtime.register(new MethodDescriptor("forever", ExecutionKind.TOOL, "com.x.W#forever()", forever));
+        Object context = runtime.enter(id, null, null);
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3 * Watchdog.TICK_MILLIS);
+        spinUntil(() -> System.nanoTime() > until, 1_000);
+        runtime.exit(context, null);
+        assertEquals(1, runtime.statistics("forever").orElseThrow().calls());
+        assertEquals(0, runtime.statistics("forever").orElseThrow().timeouts());
+        assertEquals(List.of(), alerts);
+    }
+
     @Test
     void stacksAreWrittenWithoutLoaderAndModuleNames() {
         StackTraceElement e = new StackTraceElement("app", "java.base", "17", "java.lang.Thread", "sleep", null, -2);

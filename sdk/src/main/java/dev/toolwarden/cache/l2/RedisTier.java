@@ -121,7 +121,7 @@ public final class RedisTier implements AutoCloseable {
         this.described = uri.getScheme() + "://" + address + (uri.getPath() == null ? "" : uri.getPath());
         this.namespace = "toolwarden:" + application + ":";
         this.channel = namespace + "invalidations";
-        int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, dev.toolwarden.Durations.limitNanos(timeout) / 1_000_000));
         DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().connectionTimeoutMillis(millis)
                 .socketTimeoutMillis(millis).clientName("toolwarden").ssl("rediss".equals(uri.getScheme()));
         String info = uri.getUserInfo();
@@ -150,7 +150,7 @@ public final class RedisTier implements AutoCloseable {
         poolConfig.setJmxEnabled(false);
         poolConfig.setTestOnBorrow(false);
         this.pool = new JedisPool(poolConfig, address, config);
-        this.retryNanos = retry.toNanos();
+        this.retryNanos = dev.toolwarden.Durations.limitNanos(retry);
         this.alerts = alerts;
         this.listener = listener;
         this.writer = dev.toolwarden.runtime.DaemonThreads.named("toolwarden-redis", false).newThread(this::writeLoop);
