@@ -64,6 +64,9 @@ public final class LiveEvents {
     private static Subscription open(Consumer<RecordedEvent> listener, String[] names) {
         RecordingStream stream = new RecordingStream();
         try {
+            // Each event its own object: a listener may hand it to another thread (to page someone, say), and a
+            // reused one would be overwritten by the next event meanwhile.
+            stream.setReuse(false);
             AtomicBoolean reported = new AtomicBoolean();
             for (String name : names) {
                 stream.enable(name).withoutThreshold();

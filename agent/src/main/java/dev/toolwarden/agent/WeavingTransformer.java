@@ -35,7 +35,8 @@ final class WeavingTransformer implements ClassFileTransformer {
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
         // The bootstrap loader holds the JDK and Toolwarden's bridge; the agent's loader holds Toolwarden.
-        if (loader == null || loader == agentLoader) {
+        if (loader == null || loader == agentLoader || className == null) {
+            // A null name: a class defined with ClassLoader.defineClass(null, ...), whose name is only in its bytes.
             return null;
         }
         Thread current = Thread.currentThread();

@@ -70,6 +70,22 @@ public final class MetricsStore {
      * @throws SQLException when the database cannot be reached or refuses
      */
     public int migrate() throws SQLException {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return migrateOnce();
+            } catch (SQLException e) {
+                // Several JVMs creating the tables at one instant: PostgreSQL lets each pass IF NOT EXISTS, and all
+                // but one then fail on its catalog's unique index (23505) or on a duplicate table (42P07). Asking
+                // again finds the tables made.
+                String state = e.getSQLState();
+                if (attempt >= 3 || !("23505".equals(state) || "42P07".equals(state))) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private int migrateOnce() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
             s.execute("CREATE TABLE IF NOT EXISTS toolwarden_schema (version INT NOT NULL)");

@@ -53,7 +53,8 @@ public record StoredMetrics(String tool, String kind, long calls, long errors, l
         if (run == null) {
             return this;
         }
-        boolean ran = run.calls - run.cacheHits > 0;
+        // Calls refused before they ran are counted but not timed: a run of nothing but refusals has no percentiles.
+        boolean ran = run.calls - run.cacheHits - run.rejected > 0;
         return new StoredMetrics(tool, run.kind, calls + run.calls, errors + run.errors, timeouts + run.timeouts,
                 rejected + run.rejected, fallbacks + run.fallbacks, cacheHits + run.cacheHits,
                 totalNanos + run.totalNanos, Math.max(maxNanos, run.maxNanos), ran ? run.p50Nanos : p50Nanos,

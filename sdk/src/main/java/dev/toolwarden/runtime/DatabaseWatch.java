@@ -199,6 +199,7 @@ final class DatabaseWatch {
             try {
                 if (p.gone()) {
                     probes.remove(p);
+                    clear(p, now);
                     continue;
                 }
                 PoolStatistics s = p.read();
@@ -207,6 +208,7 @@ final class DatabaseWatch {
                     dropSightingsOf(p.hikariPool.get()); // a pool found both ways is watched once, through its data source
                 }
                 if (s == null) {
+                    clear(p, now); // closed (or not started): nothing is in use, and an alert it had is over
                     continue;
                 }
                 p.limit.update(s.utilisationPercent(), now, alerts);
@@ -227,6 +229,13 @@ final class DatabaseWatch {
         }
     }
 
+    /** Clears the alerts a pool's probe holds: each raised one gets its cleared one, never left raised for ever. */
+    private void clear(Probe p, Instant now) {
+        if (p.limit != null) {
+            p.limit.update(0, now, alerts);
+        }
+    }
+
     private void dropSightingsOf(Object hikariPool) {
         if (hikariPool == null) {
             return;
@@ -234,6 +243,7 @@ final class DatabaseWatch {
         for (Probe p : probes) {
             if (p.sighted && p.hikariPool != null && p.hikariPool.get() == hikariPool) {
                 probes.remove(p);
+                clear(p, Instant.now());
             }
         }
     }

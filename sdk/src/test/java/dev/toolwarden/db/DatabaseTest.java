@@ -185,5 +185,67 @@ class DatabaseTest {
         assertEquals(0, run.minus(sum).calls(), "never below zero");
         StoredMetrics onlyHits = new StoredMetrics("t", "TOOL", 2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, Instant.now());
         assertEquals(9, history.plus(onlyHits).p95Nanos(), "a run of cache hits only keeps the history's percentiles");
+        StoredMetrics onlyRefused = new StoredMetrics("t", "TOOL", 5, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                Instant.now());
+        assertEquals(9, history.plus(onlyRefused).p95Nanos(),
+                "a run of refusals only (counted, not timed) keeps them too: its empty histogram would rank a shed tool first");
+    }
+
+    /** Instances starting together on an empty PostgreSQL database all create the tables at once. */
+    @Test
+    void severalJvmsMigratingAnEmptyPostgresDatabaseAtOnceAllSucceed() throws Exception {
+        String schema = "tw_migrate_" + UUID.randomUUID().toString().replace("-", "");
+        try (DatabaseConnectionManager admin = DatabaseConnectionManager.builder(POSTGRES).credentials("postgres", "")
+                .size(1, 0).build()) {
+            try (java.sql.Connection c = admin.connection(); java.sql.Statement s = c.createStatement()) {
+                s.execute("CREATE SCHEMA " + schema);
+            }
+            try {
+                for (int round = 0; round < 3; round++) { // the race is narrow: a few empty schemas
+                    String ns = schema + "_" + round;
+                    try (java.sql.Connection c = admin.connection(); java.sql.Statement s = c.createStatement()) {
+                        s.execute("CREATE SCHEMA " + ns);
+                    }
+                    int n = 6;
+                    List<DatabaseConnectionManager> pools = new ArrayList<>();
+                    try {
+                        for (int i = 0; i < n; i++) {
+                            pools.add(DatabaseConnectionManager.builder(POSTGRES + "?currentSchema=" + ns)
+                                    .credentials("postgres", "").size(1, 0).build());
+                        }
+                        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(n);
+                        List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+                        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(n);
+                        try {
+                            for (DatabaseConnectionManager p : pools) {
+                                MetricsStore store = new MetricsStore(p.dataSource(), "migrate");
+                                results.add(threads.submit(() -> {
+                                    together.await();
+                                    return store.migrate();
+                                }));
+                            }
+                            for (java.util.concurrent.Future<Integer> r : results) {
+                                r.get(30, java.util.concurrent.TimeUnit.SECONDS); // throws if a migration failed
+                            }
+                        } finally {
+                            threads.shutdownNow();
+                        }
+                        assertEquals(2, new MetricsStore(pools.get(0).dataSource(), "migrate").migrate(),
+                                "the schema is at its version once, whoever made it");
+                    } finally {
+                        for (DatabaseConnectionManager p : pools) {
+                            p.close();
+                        }
+                    }
+                }
+            } finally {
+                try (java.sql.Connection c = admin.connection(); java.sql.Statement s = c.createStatement()) {
+                    for (int round = 0; round < 3; round++) {
+                        s.execute("DROP SCHEMA IF EXISTS " + schema + "_" + round + " CASCADE");
+                    }
+                    s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                }
+            }
+        }
     }
 }

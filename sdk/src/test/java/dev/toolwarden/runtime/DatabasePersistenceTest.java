@@ -65,6 +65,34 @@ class DatabasePersistenceTest {
         }
     }
 
+    @Test
+    void aPoolClosedWhileItsAlertsHoldHasThemCleared() throws Exception {
+        List<Alert> alerts = new CopyOnWriteArrayList<>();
+        DatabaseWatch watch = new DatabaseWatch(config(), alerts::add);
+        DatabaseConnectionManager m = DatabaseConnectionManager.builder("jdbc:postgresql://127.0.0.1:5432/test")
+                .credentials("postgres", "").name("closing").size(2, 0).acquireTimeout(Duration.ofSeconds(2)).build();
+        List<Connection> held = new ArrayList<>();
+        try {
+            watch.watch(m);
+            held.add(m.connection());
+            held.add(m.connection());
+            watch.check(); // 2 of 2
+            assertEquals(2, watch.activeAlerts().size(), () -> "raised: " + alerts);
+            for (Connection c : held) {
+                c.close();
+            }
+            held.clear();
+        } finally {
+            m.close(); // the application shuts the pool down; its last figures were at 100 %
+        }
+        assertEquals(0, alerts.stream().filter(Alert::cleared).count(), "nothing cleared before the pool is read again");
+        watch.check();
+        assertEquals(0, watch.activeAlerts().size());
+        List<Alert> cleared = alerts.stream().filter(Alert::cleared).toList();
+        assertEquals(List.of("DB_CONNECTIONS/HARD/closing", "DB_CONNECTIONS/SOFT/closing"),
+                names(cleared).stream().sorted().toList(), () -> "each raised alert cleared: " + alerts);
+    }
+
     private static List<String> names(List<Alert> alerts) {
         return alerts.stream().map(a -> a.resource() + "/" + a.level() + "/" + a.subject()).toList();
     }

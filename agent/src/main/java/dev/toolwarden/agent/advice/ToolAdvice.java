@@ -31,9 +31,12 @@ import org.objectweb.asm.Type;
  *   }
  * </pre>
  *
- * <p>The advice adds one local, the context, in the slot after the parameters; the body's own locals
- * move up one slot, and every stack map frame of the body gets the context's type at that place
- * (the body is read with expanded frames). The exit at a {@code return} is inlined with no branch,
+ * <p>The advice adds one local, the context, in the slot after the parameters, and where an exit may
+ * need the arguments (a fallback), a copy of each parameter after it, taken on entry: the body may
+ * assign its parameters, and the fallback gets what the caller passed. The body's own locals move
+ * up past them, and every stack map frame of the body gets their types at that place (the body is
+ * read with expanded frames); the frames of the advice's handlers type the parameters' own slots as
+ * unknown, since they read only the copies. The exit at a {@code return} is inlined with no branch,
  * so it needs no frame and leaves whatever the body had on the stack below the value alone. The
  * handler covers the body but not those inlined exits (the range is split around each), and it
  * comes last in the exception table, after the body's own handlers. All decisions are made in
@@ -58,8 +61,19 @@ final class ToolAdvice extends MethodVisitor {
     private final boolean frames;
     /** The first slot after the parameters: the context's, and where the body's own locals began. */
     private final int context;
-    /** The locals of the frames the advice writes: the parameters, then the context. */
+    /** The locals of the frame at the body's start: the parameters, the context, then the copies. */
     private final Object[] adviceLocals;
+    /**
+     * The locals of the frames at the advice's handlers: as {@link #adviceLocals}, but the parameters' slots
+     * unknown (the body may have stored anything there; the handlers read only the receiver and the copies).
+     */
+    private final Object[] handlerLocals;
+    /** Whether the exits may pass the arguments (a fallback): then they are copied on entry, and read from the copies. */
+    private final boolean copies;
+    /** The slots added at {@link #context}: the context's, and the copies'. */
+    private final int inserted;
+    /** Set once the copies are taken: the arguments are read from them from then on. */
+    private boolean fromCopies;
     private final List<Label> ranges = new ArrayList<>();
     /** The calls of {@code exitGuarded*}, which throw {@code ArgumentsWanted} when the fallback is to be called. */
     private final List<Label> guardedExits = new ArrayList<>();
@@ -82,18 +96,33 @@ final class ToolAdvice extends MethodVisitor {
         this.parameters = Type.getArgumentTypes(descriptor);
         this.returnType = Type.getReturnType(descriptor);
         this.frames = frames;
+        this.copies = plan.guarded() && (plan.fallback() != null || plan.argumentsOnExit());
         int slot = isStatic ? 0 : 1;
         List<Object> locals = new ArrayList<>();
+        List<Object> handler = new ArrayList<>();
         if (!isStatic) {
             locals.add(owner);
+            handler.add(owner);
         }
         for (Type p : parameters) {
             slot += p.getSize();
             locals.add(Bytecode.frameType(p));
+            for (int i = 0; i < p.getSize(); i++) {
+                handler.add(Opcodes.TOP);
+            }
         }
         locals.add(OBJECT);
+        handler.add(OBJECT);
+        if (copies) {
+            for (Type p : parameters) {
+                locals.add(Bytecode.frameType(p));
+                handler.add(Bytecode.frameType(p));
+            }
+        }
         this.context = slot;
+        this.inserted = 1 + (copies ? slot - (isStatic ? 0 : 1) : 0);
         this.adviceLocals = locals.toArray();
+        this.handlerLocals = handler.toArray();
     }
 
     @Override
@@ -109,6 +138,7 @@ final class ToolAdvice extends MethodVisitor {
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "enterGuarded", "(ILjava/lang/Object;Ljava/lang/Object;"
                     + "[Ljava/lang/Object;Ljava/lang/invoke/MethodHandle;)Ljava/lang/Object;", false);
             mv.visitVarInsn(Opcodes.ASTORE, context);
+            takeCopies();
             // A completion skips the body: the runtime ran it on a worker, answered from the cache, or refused the call.
             Label body = new Label();
             mv.visitVarInsn(Opcodes.ALOAD, context);
@@ -219,6 +249,20 @@ final class ToolAdvice extends MethodVisitor {
         }
     }
 
+    /** Copies the parameters into the slots after the context, before the body can assign them. */
+    private void takeCopies() {
+        if (!copies) {
+            return;
+        }
+        int copy = context + 1;
+        for (int i = 0; i < parameters.length; i++) {
+            mv.visitVarInsn(parameters[i].getOpcode(Opcodes.ILOAD), slotOf(i));
+            mv.visitVarInsn(parameters[i].getOpcode(Opcodes.ISTORE), copy);
+            copy += parameters[i].getSize();
+        }
+        fromCopies = true;
+    }
+
     private void pushExitOperands() {
         mv.visitVarInsn(Opcodes.ALOAD, context);
         pushSelf();
@@ -240,7 +284,7 @@ final class ToolAdvice extends MethodVisitor {
         Label handler = new Label();
         mv.visitLabel(handler);
         if (frames) {
-            mv.visitFrame(Opcodes.F_NEW, adviceLocals.length, adviceLocals.clone(), 1, new Object[] {THROWABLE});
+            mv.visitFrame(Opcodes.F_NEW, handlerLocals.length, handlerLocals.clone(), 1, new Object[] {THROWABLE});
         }
         if (plan.guarded()) {
             pushExitOperands();
@@ -258,7 +302,7 @@ final class ToolAdvice extends MethodVisitor {
             Label replaced = new Label();
             mv.visitLabel(replaced);
             if (frames) {
-                mv.visitFrame(Opcodes.F_NEW, adviceLocals.length, adviceLocals.clone(), 1, new Object[] {REPLACED});
+                mv.visitFrame(Opcodes.F_NEW, handlerLocals.length, handlerLocals.clone(), 1, new Object[] {REPLACED});
             }
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "replacement", "(Ljava/lang/Throwable;)Ljava/lang/Object;",
                     false);
@@ -272,7 +316,7 @@ final class ToolAdvice extends MethodVisitor {
             Label wanted = new Label();
             mv.visitLabel(wanted);
             if (frames) {
-                mv.visitFrame(Opcodes.F_NEW, adviceLocals.length, adviceLocals.clone(), 1,
+                mv.visitFrame(Opcodes.F_NEW, handlerLocals.length, handlerLocals.clone(), 1,
                         new Object[] {ARGUMENTS_WANTED});
             }
             pushArguments();
@@ -294,25 +338,25 @@ final class ToolAdvice extends MethodVisitor {
             }
         }
         // The entry builds an array (array, copy, index, a long value) over three operands; an exit, over five.
-        super.visitMaxs(maxStack + 10, maxLocals + 1);
+        super.visitMaxs(maxStack + 10, maxLocals + inserted);
     }
 
-    // The body's locals move up one slot, to make room for the context.
+    // The body's locals move up past the context (and the copies).
 
     @Override
     public void visitVarInsn(int opcode, int var) {
-        super.visitVarInsn(opcode, var >= context ? var + 1 : var);
+        super.visitVarInsn(opcode, var >= context ? var + inserted : var);
     }
 
     @Override
     public void visitIincInsn(int var, int increment) {
-        super.visitIincInsn(var >= context ? var + 1 : var, increment);
+        super.visitIincInsn(var >= context ? var + inserted : var, increment);
     }
 
     @Override
     public void visitLocalVariable(String name, String descriptor, String signature, Label start, Label end,
             int index) {
-        super.visitLocalVariable(name, descriptor, signature, start, end, index >= context ? index + 1 : index);
+        super.visitLocalVariable(name, descriptor, signature, start, end, index >= context ? index + inserted : index);
     }
 
     @Override
@@ -322,7 +366,7 @@ final class ToolAdvice extends MethodVisitor {
         int[] moved = index.clone();
         for (int i = 0; i < moved.length; i++) {
             if (moved[i] >= context) {
-                moved[i]++;
+                moved[i] += inserted;
             }
         }
         return super.visitLocalVariableAnnotation(typeRef, typePath, start, end, moved, descriptor, visible);
@@ -331,6 +375,13 @@ final class ToolAdvice extends MethodVisitor {
     @Override
     public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
         Object[] locals = Bytecode.insertLocal(numLocal, local, context, OBJECT);
+        if (copies) {
+            int slot = context + 1;
+            for (Type p : parameters) {
+                locals = Bytecode.insertLocal(locals.length, locals, slot, Bytecode.frameType(p));
+                slot += p.getSize();
+            }
+        }
         super.visitFrame(type, locals.length, locals, numStack, stack);
     }
 
@@ -368,10 +419,15 @@ final class ToolAdvice extends MethodVisitor {
         for (int i = 0; i < parameters.length; i++) {
             mv.visitInsn(Opcodes.DUP);
             Bytecode.pushInt(mv, i);
-            mv.visitVarInsn(parameters[i].getOpcode(Opcodes.ILOAD), slotOf(i));
+            mv.visitVarInsn(parameters[i].getOpcode(Opcodes.ILOAD), fromCopies ? copySlotOf(i) : slotOf(i));
             Bytecode.box(mv, parameters[i]);
             mv.visitInsn(Opcodes.AASTORE);
         }
+    }
+
+    /** @return the slot of a parameter's copy (where {@link #copies}) */
+    private int copySlotOf(int parameter) {
+        return slotOf(parameter) - (isStatic ? 0 : 1) + context + 1;
     }
 
     private int slotOf(int parameter) {

@@ -119,6 +119,11 @@ public final class MethodModel {
         return (access & Opcodes.ACC_NATIVE) != 0;
     }
 
+    /** @return whether it is {@code synchronized} (the JVM takes its monitor before any of its code runs) */
+    public boolean isSynchronized() {
+        return (access & Opcodes.ACC_SYNCHRONIZED) != 0;
+    }
+
     /** @return whether it is a bridge the compiler added */
     public boolean isBridge() {
         return (access & Opcodes.ACC_BRIDGE) != 0;

@@ -412,6 +412,13 @@ public final class MethodSelector {
                     + "', which is not configured; it gets the response_cache TTL of " + Durations.format(base.ttl())
                     + " (set toolwarden.cache." + category + ".ttl)");
         }
+        if (isolate && method.isSynchronized()) {
+            // The caller holds the method's monitor while it waits for the worker, and the worker's run of the
+            // body takes the same monitor first: each would wait for the other until the hard limit.
+            Log.warnOnce("isolate-sync:" + where, "isolate = true cannot apply to " + where + ": it is synchronized, and "
+                    + "its body on a worker would wait for the monitor its caller holds; its calls are timed in place");
+            isolate = false;
+        }
         if (isolate && asynchronous) {
             Log.warnOnce("isolate:" + where, "isolate = true has no effect on " + where + ": it returns a stage, "
                     + "and its limits apply to the stage's completion; the body returns at once, so it is not isolated");

@@ -116,6 +116,17 @@ class AdviceWeavingTest {
         public static int conversation(long conversationId, String text) {
             return text.length();
         }
+
+        /** Assigns its parameters (as javac allows) before it ends: a fallback must still get what the caller passed. */
+        public static String reassigns(String s, long n, double d) {
+            s = s.trim();
+            n = n * 10;
+            d = -d;
+            if (s.isEmpty()) {
+                throw new IllegalStateException("empty " + n + " " + d);
+            }
+            return s + n + d;
+        }
     }
 
     private final List<String> calls = new ArrayList<>();
@@ -379,6 +390,34 @@ class AdviceWeavingTest {
             String fallback = calls.get(calls.size() - 1);
             assertTrue(fallback.startsWith("fallback[" + Completion.class.getName() + "@")
                     && fallback.endsWith(", " + w + ", [ab], handle]"), calls::toString);
+        }
+    }
+
+    @Nested
+    class Copies {
+
+        private final org.objectweb.asm.Handle fallback = new org.objectweb.asm.Handle(Opcodes.H_INVOKESTATIC,
+                Fixture.class.getName().replace('.', '/'), "conversation", "(JLjava/lang/String;)I", false);
+
+        @Test
+        void aFallbackAfterAReturnGetsTheArgumentsAsPassedNotAsTheBodyLeftThem() throws Throwable {
+            script.put("exitGuarded", args -> Completion.fallback(new IllegalStateException("slow"), null));
+            script.put("fallback", args -> Completion.returning(Arrays.toString((Object[]) args[2])));
+            Class<?> woven = weave(all(m -> new WovenMethod(2, -1, true, false, primitiveFlag(m), null, fallback)));
+            assertEquals("[  x  , 4, 1.5]", call(woven, null, "reassigns", "  x  ", 4L, 1.5), calls::toString);
+            // And every other shape still verifies and runs with the copies in place.
+            script.remove("exitGuarded");
+            script.remove("fallback");
+            assertSameResultsAsUnwoven(woven);
+        }
+
+        @Test
+        void aFallbackAfterAThrowGetsTheArgumentsAsPassed() throws Throwable {
+            script.put("exitGuarded", args -> args[2] != null // thrown
+                    ? Completion.fallback((Throwable) args[2], null) : null);
+            script.put("fallback", args -> Completion.returning(Arrays.toString((Object[]) args[2])));
+            Class<?> woven = weave(all(m -> new WovenMethod(2, -1, true, false, primitiveFlag(m), null, fallback)));
+            assertEquals("[   , 4, 1.5]", call(woven, null, "reassigns", "   ", 4L, 1.5), calls::toString);
         }
     }
 

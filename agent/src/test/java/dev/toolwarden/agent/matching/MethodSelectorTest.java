@@ -283,6 +283,11 @@ class MethodSelectorTest {
         public String notIsolated() {
             return "";
         }
+
+        @Tool
+        public synchronized String lockedAndIsolated() {
+            return "";
+        }
     }
 
     @Timeout(hard = "10s")
@@ -893,6 +898,13 @@ class MethodSelectorTest {
             assertEquals(Duration.ofSeconds(5), p.softTimeout(), "the class's soft limit");
             assertEquals(Duration.ofSeconds(8), p.hardTimeout(), "the method's hard limit");
             assertTrue(p.isolate(), "the class's isolate");
+        }
+
+        @Test
+        void aSynchronizedMethodIsNotIsolatedSinceItsBodyWouldWaitForItsCallersMonitor() {
+            List<String> log = logOf(() -> assertFalse(policy(null, MixedLimits.class, "lockedAndIsolated").isolate()));
+            assertEquals(1, log.size(), log::toString);
+            assertTrue(log.get(0).contains("synchronized"), log::toString);
         }
 
         @Test
