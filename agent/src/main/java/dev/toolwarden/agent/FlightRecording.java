@@ -29,8 +29,8 @@ final class FlightRecording {
         if (file.isEmpty()) {
             return null;
         }
-        Path path = Paths.get(file).toAbsolutePath();
         try {
+            Path path = Paths.get(file).toAbsolutePath(); // InvalidPathException (a quote on Windows, a NUL): caught below
             Map<String, String> settings = new HashMap<>(jdk.jfr.Configuration.getConfiguration("default").getSettings());
             settings.putAll(settings());
             Recording recording = new Recording(settings);

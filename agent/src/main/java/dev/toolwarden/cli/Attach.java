@@ -78,6 +78,14 @@ final class Attach {
                 return 2;
             }
             vm.loadAgent(jar.getAbsolutePath(), options);
+            // The agent never fails the target's attach listener: when it declines (the target's own settings:
+            // strict mode with a problem, enabled=false) it says why in the target's output, and is not running.
+            if (vm.getSystemProperties().getProperty(RUNNING) == null) {
+                err.println("toolwarden: JVM " + pid + " loaded the agent but it did not start: its reason is in that"
+                        + " JVM's standard error (its own toolwarden settings, such as strict mode with a problem or"
+                        + " enabled=false, apply too)");
+                return 1;
+            }
             out.println("toolwarden: attached to JVM " + pid + " (Java " + version + "); the agent's lines are in that"
                     + " JVM's standard error, classes already loaded are woven in the background");
             return 0;

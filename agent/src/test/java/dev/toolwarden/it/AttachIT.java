@@ -98,6 +98,41 @@ class AttachIT {
     }
 
     @Test
+    void anAttachTheTargetsOwnSettingsDeclineIsReportedAsNotStarted() throws Exception {
+        Path dir = Files.createTempDirectory(ChildJvm.workFile("attach").getParent(), "declined");
+        List<String> command = new ArrayList<>(List.of(ChildJvm.JAVA));
+        if (ChildJvm.childFeatureVersion() >= 21) {
+            command.add("-XX:+EnableDynamicAgentLoading");
+        }
+        String classPath = String.join(java.io.File.pathSeparator, ChildJvm.TEST_CLASSES.toString(),
+                ChildJvm.jarOf(com.zaxxer.hikari.HikariDataSource.class).toString(),
+                ChildJvm.jarOf(org.h2.Driver.class).toString(), ChildJvm.jarOf(org.slf4j.LoggerFactory.class).toString(),
+                ChildJvm.jarOf(Class.forName("org.slf4j.nop.NOPServiceProvider")).toString());
+        // The target's own setting, which the attach's options do not name: the agent declines there.
+        command.addAll(List.of("-Dtoolwarden.enabled=false", "-cp", classPath, AttachTarget.class.getName(),
+                dir.toString(), ChildJvm.SDK_CLASSES.toAbsolutePath().toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().keySet().removeIf(k -> k.startsWith("TOOLWARDEN_") || k.startsWith("JAVA_TOOL_OPTIONS"));
+        Process target = pb.redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(dir.resolve("pid"))) {
+                assertTrue(target.isAlive() && System.nanoTime() < deadline, "the target started");
+                Thread.sleep(20);
+            }
+            String pid = Files.readString(dir.resolve("pid")).trim();
+            String[] declined = ChildJvm.cli("attach", pid, "db.url=none");
+            assertEquals("1", declined[0], () -> declined[1] + declined[2]);
+            assertTrue(declined[2].contains("JVM " + pid + " loaded the agent but it did not start"), declined[2]);
+            assertFalse(declined[1].contains("attached to JVM"), declined[1]);
+            String err = Files.readString(dir.resolve("err"), StandardCharsets.UTF_8);
+            assertTrue(err.contains("disabled by toolwarden.enabled=false"), "the target says why: " + err);
+        } finally {
+            target.destroyForcibly();
+        }
+    }
+
+    @Test
     void aProcessThatIsNotThereOrNotAPidIsOneLineAndAnError() {
         String[] gone = ChildJvm.cli("attach", "999999999");
         assertEquals("1", gone[0], gone[1] + gone[2]);

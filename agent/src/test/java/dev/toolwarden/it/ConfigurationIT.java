@@ -134,6 +134,18 @@ class ConfigurationIT {
     }
 
     @Test
+    void periodsLongerThanAnyClockStartTheAgentNormally() {
+        // Durations are accepted however long ("never"): none may fail the start half-way.
+        ChildResult r = ChildJvm.app(Hello.class)
+                .agentArguments("startup.grace=200000000000d,monitor.interval=PT9223372036854775807S,"
+                        + "db.flush-interval=200000000000d,timeout.hard=200000000000d")
+                .run();
+        assertEquals(0, r.exitCode(), r::describe);
+        assertEquals("1", r.values().get("calls.Hello.hello"), r::describe);
+        assertTrue(r.stderr().lines().noneMatch(l -> l.contains("failed to start")), r::describe);
+    }
+
+    @Test
     void strictModeWithGoodConfigurationStartsNormally() {
         ChildResult r = ChildJvm.app(Hello.class).agentArguments("strict=true,timeout.soft=10s").run();
         assertEquals(0, r.exitCode(), r::describe);

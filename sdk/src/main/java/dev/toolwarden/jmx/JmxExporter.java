@@ -43,7 +43,8 @@ public final class JmxExporter implements Runnable {
      */
     public static void start(ToolwardenRuntime runtime, ScheduledExecutorService scheduler, Duration delay) {
         // Not exporter::publish: this runs while the JVM starts, where a method reference links a call site.
-        scheduler.scheduleWithFixedDelay(new JmxExporter(runtime), delay.toMillis(), 1000, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(new JmxExporter(runtime), dev.toolwarden.Durations.limitNanos(delay) / 1_000_000,
+                1000, TimeUnit.MILLISECONDS);
     }
 
     /**

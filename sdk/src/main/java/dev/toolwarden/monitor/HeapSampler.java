@@ -32,29 +32,38 @@ final class HeapSampler {
         this.heapPools = heap;
     }
 
+    private long heapUsed(Map<String, MemoryUsage> pools) {
+        long used = 0;
+        for (Map.Entry<String, MemoryUsage> e : pools.entrySet()) {
+            if (heapPools.contains(e.getKey())) {
+                used += e.getValue().getUsed();
+            }
+        }
+        return used;
+    }
+
     /** @return {used, max} in bytes, -1 where unknown */
     long[] sample() {
         try {
             long max = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();
-            Map<String, MemoryUsage> afterLast = null;
+            long used = -1;
             long lastEnd = -1;
             for (GarbageCollectorMXBean gc : collectors) {
                 if (gc instanceof com.sun.management.GarbageCollectorMXBean) {
                     com.sun.management.GcInfo info = ((com.sun.management.GarbageCollectorMXBean) gc).getLastGcInfo();
                     if (info != null && info.getEndTime() > lastEnd) {
-                        lastEnd = info.getEndTime();
-                        afterLast = info.getMemoryUsageAfterGc();
+                        long after = heapUsed(info.getMemoryUsageAfterGc());
+                        // Some collectors' beans record no usage (ZGC's and Shenandoah's "Pauses" beans: all 0),
+                        // and no heap is empty after a collection: such a GcInfo says nothing about the heap.
+                        if (after > 0) {
+                            lastEnd = info.getEndTime();
+                            used = after;
+                        }
                     }
                 }
             }
-            if (afterLast == null) {
+            if (used < 0) {
                 return new long[] {ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), max};
-            }
-            long used = 0;
-            for (Map.Entry<String, MemoryUsage> e : afterLast.entrySet()) {
-                if (heapPools.contains(e.getKey())) {
-                    used += e.getValue().getUsed();
-                }
             }
             return new long[] {used, max};
         } catch (RuntimeException | LinkageError e) {

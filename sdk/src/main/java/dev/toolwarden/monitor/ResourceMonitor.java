@@ -69,7 +69,7 @@ public final class ResourceMonitor {
      */
     public synchronized ResourceMonitor start(ScheduledExecutorService scheduler) {
         if (task == null) {
-            long period = Math.max(1, interval.toMillis());
+            long period = Math.max(1, dev.toolwarden.Durations.limitNanos(interval) / 1_000_000);
             // Not this::sampleQuietly: the monitor starts while the application may still be starting,
             // where a method reference links a call site of its own.
             task = scheduler.scheduleAtFixedRate(new Runnable() {

@@ -119,12 +119,12 @@ final class IsolatedCall implements Runnable {
     private Object invoke() throws Throwable {
         Object[] args = arguments;
         if (self == null) {
-            return body.invokeWithArguments(args);
+            return body.asFixedArity().invokeWithArguments(args);
         }
         Object[] all = new Object[args.length + 1];
         all[0] = self;
         System.arraycopy(args, 0, all, 1, args.length);
-        return body.invokeWithArguments(all);
+        return body.asFixedArity().invokeWithArguments(all);
     }
 
     /**

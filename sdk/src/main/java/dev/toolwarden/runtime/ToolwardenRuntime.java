@@ -588,12 +588,12 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             Object value;
             try {
                 if (self == null) {
-                    value = body.invokeWithArguments(arguments);
+                    value = body.asFixedArity().invokeWithArguments(arguments);
                 } else {
                     Object[] all = new Object[arguments.length + 1];
                     all[0] = self;
                     System.arraycopy(arguments, 0, all, 1, arguments.length);
-                    value = body.invokeWithArguments(all);
+                    value = body.asFixedArity().invokeWithArguments(all);
                 }
             } finally {
                 stack.bodyOf = -1;
@@ -698,12 +698,12 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             return;
         }
         monitorStarted = true;
-        long period = Math.max(100, configuration.get(Keys.MONITOR_INTERVAL).toMillis());
+        long period = Math.max(100, (dev.toolwarden.Durations.limitNanos(configuration.get(Keys.MONITOR_INTERVAL)) / 1_000_000));
         // OSHI takes a good part of a second of CPU to set itself up (its classes, JNA's native library):
         // on the housekeeping thread, once the start-up grace is over, so that it does not compete with the
         // application's own start-up for the CPU. Until then the monitor samples the JDK's figures (the
         // same quantities, no native library). Before the first interval nothing is shed.
-        long grace = configuration.get(Keys.STARTUP_GRACE).toMillis();
+        long grace = (dev.toolwarden.Durations.limitNanos(configuration.get(Keys.STARTUP_GRACE)) / 1_000_000);
         boolean later = grace > period && fault != FaultInjection.MONITOR;
         housekeeping().schedule(new Task(this, later ? Task.MONITOR_JDK : Task.MONITOR, null), period,
                 java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -723,7 +723,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             // or when the stored metrics are read, or at exit, whichever comes first.
             persistenceAsked = true;
             metricsThread.schedule(new Task(this, Task.PERSISTENCE_SOON, null),
-                    configuration.get(Keys.DB_FLUSH).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    (dev.toolwarden.Durations.limitNanos(configuration.get(Keys.DB_FLUSH)) / 1_000_000), java.util.concurrent.TimeUnit.MILLISECONDS);
             Runtime.getRuntime().addShutdownHook(new Thread(new Task(this, Task.EXIT, null), "toolwarden-metrics-flush"));
         }
     }
@@ -900,7 +900,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             if (!p.historyFromCopy()) {
                 p.flush(); // opens the database and reads the history
             }
-            long flush = configuration.get(Keys.DB_FLUSH).toMillis();
+            long flush = (dev.toolwarden.Durations.limitNanos(configuration.get(Keys.DB_FLUSH)) / 1_000_000);
             metricsThread.scheduleWithFixedDelay(new Task(this, Task.FLUSH, p), flush, flush,
                     java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (Throwable t) {
@@ -1495,7 +1495,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         if (withReason) {
             all[all.length - 1] = reason;
         }
-        return fallback.invokeWithArguments(all);
+        return fallback.asFixedArity().invokeWithArguments(all);
     }
 
     @Override
@@ -1518,7 +1518,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                 c = cache;
                 if (c == null) {
                     cache = c = PerformanceCache.builder().configuration(configuration).scheduler(housekeeping()).build();
-                    long period = Math.max(100, configuration.get(Keys.MONITOR_INTERVAL).toMillis());
+                    long period = Math.max(100, (dev.toolwarden.Durations.limitNanos(configuration.get(Keys.MONITOR_INTERVAL)) / 1_000_000));
                     housekeeping().scheduleWithFixedDelay(new Task(this, Task.CACHES, c), period, period,
                             java.util.concurrent.TimeUnit.MILLISECONDS);
                     shared = sharedTier();
@@ -1628,6 +1628,8 @@ public final class ToolwardenRuntime implements RuntimeBridge {
     @Override
     public int invalidateCache(String tool, Object[] keyArguments) {
         int removed = 0;
+        String wrongArity = null;
+        boolean matchedArity = false;
         SharedTier tier = shared;
         for (WovenMethod m : methods.all()) {
             if (m.cache == null || !m.descriptor.name().equals(tool)) {
@@ -1644,10 +1646,15 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             }
             int arity = m.keyParameters == null ? keyArguments.length : m.keyParameters.length;
             if (keyArguments.length != arity) {
-                throw new IllegalArgumentException(tool + " (" + m.descriptor.method() + ") has " + arity
-                        + " cache key value(s), its @CacheKey, @UserId, @SessionId and @ConversationId parameters in "
-                        + "order (all parameters when none is marked); got " + keyArguments.length);
+                // Overloads share a tool name: the values name the one whose key has as many parts.
+                if (wrongArity == null) {
+                    wrongArity = tool + " (" + m.descriptor.method() + ") has " + arity + " cache key value(s), its "
+                            + "@CacheKey, @UserId, @SessionId and @ConversationId parameters in order (all parameters "
+                            + "when none is marked); got " + keyArguments.length;
+                }
+                continue;
             }
+            matchedArity = true;
             int[] all = new int[arity];
             for (int i = 0; i < arity; i++) {
                 all[i] = i;
@@ -1659,6 +1666,9 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             if (tier != null) {
                 tier.invalidateKey(m, key.values());
             }
+        }
+        if (wrongArity != null && !matchedArity) {
+            throw new IllegalArgumentException(wrongArity);
         }
         return removed;
     }

@@ -165,6 +165,46 @@ class SamplersTest {
         }
     }
 
+    /** Run in a fresh JVM under ZGC: samples the heap while collections run back to back; prints the lowest figure. */
+    public static final class HeapUnderZgc {
+        public static void main(String[] args) throws Exception {
+            Thread churn = new Thread(() -> {
+                java.util.List<byte[]> kept = new java.util.ArrayList<>();
+                while (true) {
+                    kept.add(new byte[64 * 1024]);
+                    if (kept.size() > 400) {
+                        kept.clear();
+                    }
+                }
+            });
+            churn.setDaemon(true);
+            churn.start();
+            HeapSampler sampler = new HeapSampler();
+            long lowest = Long.MAX_VALUE;
+            long end = System.nanoTime() + 3_000_000_000L;
+            while (System.nanoTime() < end) {
+                lowest = Math.min(lowest, sampler.sample()[0]);
+                Thread.sleep(2);
+            }
+            long collections = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                    .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionCount).sum();
+            System.out.println(collections + " " + lowest);
+        }
+    }
+
+    @Test
+    void heapUnderZgcIsNeverReadAsEmptyFromItsPauseBeans() throws Exception {
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(javaBin.toString(), "-XX:+UseZGC", "-Xmx96m", "-cp",
+                System.getProperty("java.class.path"), HeapUnderZgc.class.getName()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        String[] lastLine = out.lines().reduce((a, b) -> b).orElse("").trim().split(" ");
+        assertTrue(Long.parseLong(lastLine[0]) > 0, "ZGC collected: " + out);
+        assertTrue(Long.parseLong(lastLine[1]) > 0, "the heap after a collection is never 0 bytes: " + out);
+    }
+
     @Test
     void heapBeforeTheFirstCollectionIsTheCurrentUsage() throws Exception {
         Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");

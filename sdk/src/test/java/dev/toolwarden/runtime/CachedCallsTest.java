@@ -24,6 +24,28 @@ class CachedCallsTest {
         return r.register(new MethodDescriptor(name, ExecutionKind.TOOL, "com.x.Cached#" + name + "(String)", p));
     }
 
+    /** Overloads share their default tool name: the values given name the overload whose key has as many parts. */
+    @Test
+    void invalidatingOneOverloadsKeyFindsItAmongOverloadsOfAnotherArity() {
+        ToolwardenRuntime r = new ToolwardenRuntime(Configuration.load(null, Map.of(), Map.of()), false);
+        CallPolicy two = new CallPolicy(Duration.ZERO, Duration.ofSeconds(30), false, "response_cache", null, 0, null,
+                List.of(0, 1));
+        int pair = r.register(new MethodDescriptor("Svc.search", ExecutionKind.TOOL, "com.x.Svc#search(String, int)", two));
+        int one = registerCached(r, "Svc.search");
+        for (int id : new int[] {pair, one}) {
+            Object[] args = id == pair ? new Object[] {"x", 5} : new Object[] {"x"};
+            assertNull(r.exitGuarded(r.enterGuarded(id, null, null, args, null), "answer", null, null, null, null));
+        }
+        assertEquals(1, r.invalidateCache("Svc.search", new Object[] {"x"}), "the one-part key, whatever comes first");
+        Object again = r.enterGuarded(one, null, null, new Object[] {"x"}, null);
+        assertInstanceOf(ExecutionContext.class, again, "gone: the next call runs the body");
+        r.exitGuarded(again, "answer", null, null, null, null);
+        assertInstanceOf(Completion.class, r.enterGuarded(pair, null, null, new Object[] {"x", 5}, null),
+                "the other overload's entry stays");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> r.invalidateCache("Svc.search", new Object[] {"x", 5, "extra"}), "no overload has three");
+    }
+
     @Test
     void aMissLoadsAHitSkipsTheBodyAndReturnsTheVeryCompletionTheCacheHolds() {
         ToolwardenRuntime r = new ToolwardenRuntime(Configuration.load(null, Map.of(), Map.of()), false);

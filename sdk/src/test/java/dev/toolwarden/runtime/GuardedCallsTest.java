@@ -184,6 +184,25 @@ class GuardedCallsTest {
 
     // ------------------------------------------------------------------ isolation: bodies that end
 
+    /** As woven code passes it: the body handle of a varargs method (the JVM makes a constant handle on one variable-arity). */
+    @Test
+    void anIsolatedVarargsMethodGetsItsArrayAsItsOneArgument() throws Exception {
+        ToolwardenRuntime r = runtime();
+        int id = register(r, "isolated.varargs", policy(LONG, true, 0, null));
+        MethodHandle joined = MethodHandles.lookup().findStatic(GuardedCallsTest.class, "joined",
+                MethodType.methodType(String.class, String[].class));
+        assertTrue(joined.isVarargsCollector());
+        Object out = r.enterGuarded(id, null, null, new Object[] {new String[] {"a", "b"}}, joined);
+        Completion done = assertInstanceOf(Completion.class, out);
+        assertNull(done.thrown, () -> String.valueOf(done.thrown));
+        assertEquals("a+b", done.value);
+        r.exitGuarded(done, null, null, null, null, null);
+    }
+
+    static String joined(String... parts) {
+        return String.join("+", parts);
+    }
+
     @Test
     void isolatedCallReturnsTheBodysValueFromAWorkerThreadWithTheCallersContextLoader() throws Exception {
         ToolwardenRuntime r = runtime();
