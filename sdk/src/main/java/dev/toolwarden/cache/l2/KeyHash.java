@@ -28,6 +28,22 @@ import java.util.UUID;
  */
 public final class KeyHash {
 
+    /**
+     * @param s a string
+     * @return whether it is well-formed UTF-16 (no surrogate without its pair), so that UTF-8 holds it exactly
+     */
+    static boolean wellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final int MAX_DEPTH = 16;
 
@@ -83,6 +99,17 @@ public final class KeyHash {
         }
 
         void text(String s) {
+            if (!wellFormed(s)) {
+                // UTF-8 would write an unpaired surrogate as '?', one key for many strings: its UTF-16 code units
+                // instead, after a length no UTF-8 form has. Well-formed strings keep their keys.
+                length(-1 - s.length());
+                for (int i = 0; i < s.length(); i++) {
+                    char c = s.charAt(i);
+                    digest.update((byte) (c >>> 8));
+                    digest.update((byte) c);
+                }
+                return;
+            }
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             length(b.length);
             digest.update(b);

@@ -22,6 +22,19 @@ import java.util.function.Function;
  */
 public final class ValueCodecs {
 
+    /**
+     * @param s a value's text
+     * @return its UTF-8 bytes; a string with an unpaired surrogate, which UTF-8 would change (to '?'), is refused,
+     *     so that it stays in this JVM's cache rather than come back from Redis as another string
+     */
+    static byte[] utf8(String s) {
+        if (!KeyHash.wellFormed(s)) {
+            throw new IllegalArgumentException("the text has an unpaired surrogate, which UTF-8 cannot hold");
+        }
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+
     /** What every stored value starts with: "TW" and the format version. */
     private static final byte[] MAGIC = {'T', 'W', 1};
 
@@ -153,7 +166,7 @@ public final class ValueCodecs {
 
         @Override
         public byte[] write(Object value) {
-            return withHeader(value.toString().getBytes(StandardCharsets.UTF_8));
+            return withHeader(utf8(value.toString()));
         }
 
         @Override
@@ -313,7 +326,7 @@ public final class ValueCodecs {
         @Override
         public byte[] write(Object value) throws Exception {
             Object out = invoke(write, value);
-            return withHeader(text ? ((String) out).getBytes(StandardCharsets.UTF_8) : (byte[]) out);
+            return withHeader(text ? utf8((String) out) : (byte[]) out);
         }
 
         @Override

@@ -289,6 +289,16 @@ class KeyHashTest {
         assertSameHash(of("日本語 ✓ \uD83D\uDE00"), of(new StringBuilder("日本語 ✓ \uD83D\uDE00").toString()));
     }
 
+    /** An emoji cut in half (a truncated message): UTF-8 would make each lone half '?', one key for three texts. */
+    @Test
+    void textWithAnUnpairedSurrogateIsNotTheTextWithAQuestionMark() {
+        assertDifferentHash(of("what\uD83D"), of("what?"));
+        assertDifferentHash(of("what\uDC00"), of("what?"));
+        assertDifferentHash(of("what\uD83D"), of("what\uDC00"));
+        assertSameHash(of("what\uD83D"), of(new StringBuilder("what").append('\uD83D').toString()));
+        assertEquals(hash("what?"), hash("what?"), "well-formed text keeps its key");
+    }
+
     @Test
     void arraysAreHashedByContentAndComponentType() {
         assertSameHash(of((Object) new int[] {1, 2}), of((Object) new int[] {1, 2}));

@@ -222,6 +222,12 @@ class ValueCodecsTest {
     }
 
     @Test
+    void aStringWithAnUnpairedSurrogateIsNotWrittenRatherThanComeBackAsAnotherString() {
+        ValueCodecs.Codec c = builtIn("java.lang.String");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> c.write("cut \uD83D"));
+    }
+
+    @Test
     void stringsAreDecodedStrictlyInvalidUtf8AfterAValidHeaderFails() {
         ValueCodecs.Codec c = builtIn("java.lang.String");
         // an overlong encoding, a lone continuation byte, a truncated sequence, an unpaired surrogate
