@@ -86,7 +86,8 @@ public final class CategoryCache {
         }
     };
     private static final ThreadLocal<Boolean> PUTTING = ThreadLocal.withInitial(() -> Boolean.FALSE);
-    private final LongAdder refreshFailures = new LongAdder();
+    /** Refreshes of entries with no way to reload them, which Caffeine counts as failed loads: not failures. */
+    private final LongAdder refreshesWithoutReloader = new LongAdder();
     private final Segment primary;
     /** Segments of methods whose {@code @Cached(ttl)} differs from the category's, by that time to live. */
     private final java.util.concurrent.ConcurrentMap<Long, Segment> others = new java.util.concurrent.ConcurrentHashMap<>();
@@ -206,7 +207,7 @@ public final class CategoryCache {
             size += s.cache.synchronous().estimatedSize();
         }
         return new CacheStatistics(name, size, st.hitCount(), st.missCount(), st.evictionCount(), st.loadCount(),
-                st.loadFailureCount() + refreshFailures.sum(), Duration.ofNanos(st.totalLoadTime()), l2,
+                Math.max(0, st.loadFailureCount() - refreshesWithoutReloader.sum()), Duration.ofNanos(st.totalLoadTime()), l2,
                 l2Hits.sum(), l2Misses.sum(), l2Unavailable.sum(), l2DecodeFailures.sum());
     }
 
@@ -396,6 +397,16 @@ public final class CategoryCache {
         }
     }
 
+    /** A refresh that gives no new value; no stack (it is thrown for every failed refresh, and says nothing more). */
+    private static final java.util.concurrent.CancellationException NO_REFRESH = noRefresh();
+
+    private static java.util.concurrent.CancellationException noRefresh() {
+        java.util.concurrent.CancellationException e = new java.util.concurrent.CancellationException(
+                "no new value: the entry keeps its own until it expires");
+        e.setStackTrace(new StackTraceElement[0]);
+        return e;
+    }
+
     /** Refresh-ahead: reloads an entry through its {@link Reloader}, on the category's executor. */
     private final class Refresher implements AsyncCacheLoader<Object, Completion> {
         @Override
@@ -406,20 +417,27 @@ public final class CategoryCache {
 
         @Override
         public CompletableFuture<Completion> asyncReload(Object key, Completion old, Executor executor) {
+            // No new value (nothing to reload it with, or the reload failed): a cancelled refresh, which Caffeine
+            // drops without a word. Answering with the old value would count as a write and restart its time to
+            // live, so that a value read often enough would never expire while its source is down.
             Object reloader = old.pending();
             if (!(reloader instanceof Reloader)) {
-                return CompletableFuture.completedFuture(old);
+                refreshesWithoutReloader.increment();
+                return CompletableFuture.failedFuture(NO_REFRESH);
             }
-            return CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<Completion> reloaded = new CompletableFuture<>();
+            executor.execute(() -> {
+                Object value;
                 try {
-                    Object value = ((Reloader) reloader).reload();
-                    return value == null ? null : Completion.cached(value, reloader);
+                    value = ((Reloader) reloader).reload();
                 } catch (Throwable t) {
-                    // The current value stays until it expires; the failure is counted, not logged per entry.
-                    refreshFailures.increment();
-                    return old;
+                    // The current value stays until it expires; Caffeine counts the failed load, and says nothing.
+                    reloaded.completeExceptionally(NO_REFRESH);
+                    return;
                 }
-            }, executor);
+                reloaded.complete(value == null ? null : Completion.cached(value, reloader));
+            });
+            return reloaded;
         }
     }
 }

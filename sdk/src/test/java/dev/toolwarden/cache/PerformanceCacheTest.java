@@ -642,6 +642,39 @@ class PerformanceCacheTest {
         }
 
         @Test
+        void aFailingReloadDoesNotKeepTheEntryBeyondTheTtlOfItsLastLoad() {
+            PerformanceCache cache = deferred();
+            AtomicInteger calls = new AtomicInteger();
+            Supplier<String> loader = () -> {
+                if (calls.incrementAndGet() > 1) {
+                    throw new IllegalStateException("backend down");
+                }
+                return "v1";
+            };
+            assertEquals("v1", cache.get(R, "k", loader));
+            advance(Duration.ofMinutes(2));
+            assertEquals("v1", cache.get(R, "k", loader)); // the refresh, which fails
+            runTasks();
+            assertEquals(2, calls.get());
+            advance(Duration.ofMinutes(8).minus(MS)); // 1 ms before the first load's TTL (10 minutes)
+            assertEquals("v1", cache.getIfPresent(R, "k"));
+            advance(MS.multipliedBy(2));
+            assertNull(cache.getIfPresent(R, "k"), "a stale answer must not outlive its TTL because refreshing it failed");
+        }
+
+        @Test
+        void anEntryWithNothingToReloadItWithExpiresOnTimeAndCountsNoFailure() {
+            PerformanceCache cache = deferred();
+            cache.put(R, "k", "put by hand");
+            advance(Duration.ofMinutes(2));
+            assertEquals("put by hand", cache.getIfPresent(R, "k")); // due for a refresh it cannot have
+            runTasks();
+            advance(Duration.ofMinutes(8).plus(MS));
+            assertNull(cache.getIfPresent(R, "k"), "gone at its TTL, not ten minutes after the refresh");
+            assertEquals(0, stats(cache, R).loadFailures());
+        }
+
+        @Test
         void aReloadGivingNullRemovesTheEntry() {
             PerformanceCache cache = deferred();
             AtomicInteger calls = new AtomicInteger();
