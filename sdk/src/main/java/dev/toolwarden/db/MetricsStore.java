@@ -75,10 +75,16 @@ public final class MetricsStore {
                 return migrateOnce();
             } catch (SQLException e) {
                 // Several JVMs creating the tables at one instant: PostgreSQL lets each pass IF NOT EXISTS, and all
-                // but one then fail on its catalog's unique index (23505) or on a duplicate table (42P07). Asking
-                // again finds the tables made.
+                // but one then fail on its catalog's unique index (23505), on the table's row type (42710) or on a
+                // duplicate table (42P07). Asking again finds the tables made.
                 String state = e.getSQLState();
-                if (attempt >= 3 || !("23505".equals(state) || "42P07".equals(state))) {
+                if (attempt >= 5 || !("23505".equals(state) || "42710".equals(state) || "42P07".equals(state))) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20L * attempt); // the other JVM is still creating: let it finish
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
                     throw e;
                 }
             }
