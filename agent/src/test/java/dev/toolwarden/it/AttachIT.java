@@ -20,16 +20,17 @@ import org.junit.jupiter.api.Test;
 /** {@code java -jar toolwarden-agent.jar attach PID}: the agent loaded into a JVM that is already running. */
 class AttachIT {
 
-    @Test
-    void attachingWeavesClassesAlreadyLoadedLeavesCallsInFlightAloneAndIsRefusedTheSecondTime() throws Exception {
-        Path dir = Files.createTempDirectory(ChildJvm.workFile("attach").getParent(), "attach");
-        Path recording = dir.resolve("attached.jfr");
+    /**
+     * Starts {@link AttachTarget} without the agent, its output in {@code dir}: HikariCP, H2 and SLF4J (no-op)
+     * beside the test classes, since the target makes a pool before the attach.
+     */
+    private static Process startTarget(Path dir, String... jvmOptions) throws Exception {
         List<String> command = new ArrayList<>(List.of(ChildJvm.JAVA));
         if (ChildJvm.childFeatureVersion() >= 21) {
             // Says that loading an agent later is intended; without it JDK 21+ prints a warning (JEP 451).
             command.add("-XX:+EnableDynamicAgentLoading");
         }
-        // HikariCP, H2 and SLF4J (no-op) beside the test classes: the target makes a pool before the attach.
+        command.addAll(List.of(jvmOptions));
         String classPath = String.join(java.io.File.pathSeparator, ChildJvm.TEST_CLASSES.toString(),
                 ChildJvm.jarOf(com.zaxxer.hikari.HikariDataSource.class).toString(),
                 ChildJvm.jarOf(org.h2.Driver.class).toString(), ChildJvm.jarOf(org.slf4j.LoggerFactory.class).toString(),
@@ -38,14 +39,26 @@ class AttachIT {
                 ChildJvm.SDK_CLASSES.toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("TOOLWARDEN_") || k.startsWith("JAVA_TOOL_OPTIONS"));
-        Process target = pb.redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile()).start();
+        return pb.redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile()).start();
+    }
+
+    /** @return the target's process id, once it has written it (it is then ready to be attached to) */
+    private static String awaitPid(Process target, Path dir) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(dir.resolve("pid"))) {
+            assertTrue(target.isAlive() && System.nanoTime() < deadline, "the target started");
+            Thread.sleep(20);
+        }
+        return Files.readString(dir.resolve("pid")).trim();
+    }
+
+    @Test
+    void attachingWeavesClassesAlreadyLoadedLeavesCallsInFlightAloneAndIsRefusedTheSecondTime() throws Exception {
+        Path dir = Files.createTempDirectory(ChildJvm.workFile("attach").getParent(), "attach");
+        Path recording = dir.resolve("attached.jfr");
+        Process target = startTarget(dir);
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.exists(dir.resolve("pid"))) {
-                assertTrue(target.isAlive() && System.nanoTime() < deadline, "the target started");
-                Thread.sleep(20);
-            }
-            String pid = Files.readString(dir.resolve("pid")).trim();
+            String pid = awaitPid(target, dir);
 
             String[] bad = ChildJvm.cli("attach", pid, "timeout.hard=soon");
             assertEquals("2", bad[0], "bad options are refused before attaching: " + bad[2]);
@@ -100,27 +113,10 @@ class AttachIT {
     @Test
     void anAttachTheTargetsOwnSettingsDeclineIsReportedAsNotStarted() throws Exception {
         Path dir = Files.createTempDirectory(ChildJvm.workFile("attach").getParent(), "declined");
-        List<String> command = new ArrayList<>(List.of(ChildJvm.JAVA));
-        if (ChildJvm.childFeatureVersion() >= 21) {
-            command.add("-XX:+EnableDynamicAgentLoading");
-        }
-        String classPath = String.join(java.io.File.pathSeparator, ChildJvm.TEST_CLASSES.toString(),
-                ChildJvm.jarOf(com.zaxxer.hikari.HikariDataSource.class).toString(),
-                ChildJvm.jarOf(org.h2.Driver.class).toString(), ChildJvm.jarOf(org.slf4j.LoggerFactory.class).toString(),
-                ChildJvm.jarOf(Class.forName("org.slf4j.nop.NOPServiceProvider")).toString());
         // The target's own setting, which the attach's options do not name: the agent declines there.
-        command.addAll(List.of("-Dtoolwarden.enabled=false", "-cp", classPath, AttachTarget.class.getName(),
-                dir.toString(), ChildJvm.SDK_CLASSES.toAbsolutePath().toString()));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().keySet().removeIf(k -> k.startsWith("TOOLWARDEN_") || k.startsWith("JAVA_TOOL_OPTIONS"));
-        Process target = pb.redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile()).start();
+        Process target = startTarget(dir, "-Dtoolwarden.enabled=false");
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.exists(dir.resolve("pid"))) {
-                assertTrue(target.isAlive() && System.nanoTime() < deadline, "the target started");
-                Thread.sleep(20);
-            }
-            String pid = Files.readString(dir.resolve("pid")).trim();
+            String pid = awaitPid(target, dir);
             String[] declined = ChildJvm.cli("attach", pid, "db.url=none");
             assertEquals("1", declined[0], () -> declined[1] + declined[2]);
             assertTrue(declined[2].contains("JVM " + pid + " loaded the agent but it did not start"), declined[2]);
