@@ -698,12 +698,12 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             return;
         }
         monitorStarted = true;
-        long period = Math.max(100, (dev.toolwarden.Durations.limitNanos(configuration.get(Keys.MONITOR_INTERVAL)) / 1_000_000));
+        long period = Math.max(100, millis(Keys.MONITOR_INTERVAL));
         // OSHI takes a good part of a second of CPU to set itself up (its classes, JNA's native library):
         // on the housekeeping thread, once the start-up grace is over, so that it does not compete with the
         // application's own start-up for the CPU. Until then the monitor samples the JDK's figures (the
         // same quantities, no native library). Before the first interval nothing is shed.
-        long grace = (dev.toolwarden.Durations.limitNanos(configuration.get(Keys.STARTUP_GRACE)) / 1_000_000);
+        long grace = millis(Keys.STARTUP_GRACE);
         boolean later = grace > period && fault != FaultInjection.MONITOR;
         housekeeping().schedule(new Task(this, later ? Task.MONITOR_JDK : Task.MONITOR, null), period,
                 java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -723,7 +723,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             // or when the stored metrics are read, or at exit, whichever comes first.
             persistenceAsked = true;
             metricsThread.schedule(new Task(this, Task.PERSISTENCE_SOON, null),
-                    (dev.toolwarden.Durations.limitNanos(configuration.get(Keys.DB_FLUSH)) / 1_000_000), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    millis(Keys.DB_FLUSH), java.util.concurrent.TimeUnit.MILLISECONDS);
             Runtime.getRuntime().addShutdownHook(new Thread(new Task(this, Task.EXIT, null), "toolwarden-metrics-flush"));
         }
     }
@@ -752,6 +752,11 @@ public final class ToolwardenRuntime implements RuntimeBridge {
         } catch (Throwable t) {
             Log.warn("OSHI cannot be set up (" + t + "); the monitor goes on with the JDK's figures");
         }
+    }
+
+    /** @return a configured period in milliseconds (one longer than any clock, "never", as about 73 years) */
+    private long millis(dev.toolwarden.config.Key<Duration> key) {
+        return dev.toolwarden.Durations.limitNanos(configuration.get(key)) / 1_000_000;
     }
 
     /** At exit: the last write of the tool metrics. */
@@ -900,7 +905,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
             if (!p.historyFromCopy()) {
                 p.flush(); // opens the database and reads the history
             }
-            long flush = (dev.toolwarden.Durations.limitNanos(configuration.get(Keys.DB_FLUSH)) / 1_000_000);
+            long flush = millis(Keys.DB_FLUSH);
             metricsThread.scheduleWithFixedDelay(new Task(this, Task.FLUSH, p), flush, flush,
                     java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (Throwable t) {
@@ -1518,7 +1523,7 @@ public final class ToolwardenRuntime implements RuntimeBridge {
                 c = cache;
                 if (c == null) {
                     cache = c = PerformanceCache.builder().configuration(configuration).scheduler(housekeeping()).build();
-                    long period = Math.max(100, (dev.toolwarden.Durations.limitNanos(configuration.get(Keys.MONITOR_INTERVAL)) / 1_000_000));
+                    long period = Math.max(100, millis(Keys.MONITOR_INTERVAL));
                     housekeeping().scheduleWithFixedDelay(new Task(this, Task.CACHES, c), period, period,
                             java.util.concurrent.TimeUnit.MILLISECONDS);
                     shared = sharedTier();

@@ -245,7 +245,8 @@ final class Watchdog implements Runnable {
         } else if (s.owner.isInterrupted() && interruptedInside(s, c)) {
             // The flag is Toolwarden's, for a call inside this one that has not ended yet: this call is
             // claimed once that one has ended and cleared it, not taken as interrupted by the application.
-            due(now + MIN_WAIT_NANOS);
+            // A tick later: the inner call may ignore its interrupt for long, and the scan is not to spin meanwhile.
+            due(now + TICK_NANOS);
         } else if (c.claimForInterrupt(sequence)) {
             // The call is ours to end: the owner cannot finish it before we say so. Its stack is taken
             // only when someone will read it; with thousands of calls timing out at once, taking every
