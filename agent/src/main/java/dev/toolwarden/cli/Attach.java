@@ -36,13 +36,9 @@ final class Attach {
             return 2;
         }
         String options = args.length == 2 ? args[1] : null;
-        if (options != null) {
-            var problems = Configuration.load(options, Map.of(), Map.of()).problems();
-            if (!problems.isEmpty()) {
-                problems.forEach(p -> err.println("toolwarden: " + p));
-                err.println("toolwarden: not attaching: fix the option(s) above");
-                return 2;
-            }
+        // A config file is the target's: it is read once the target's working directory is known (below).
+        if (options != null && refused(Configuration.load(options, Map.of(), Map.of()).problems(), true, err)) {
+            return 2;
         }
         if (pid.equals(String.valueOf(ProcessHandle.current().pid()))) {
             err.println("toolwarden: " + pid + " is this command's own process");
@@ -70,6 +66,13 @@ final class Attach {
             if (feature(version) < 17) {
                 err.println("toolwarden: JVM " + pid + " runs Java " + version + "; Toolwarden needs Java 17 or newer");
                 return 2;
+            }
+            if (options != null) {
+                // A relative config file is the target's, where the agent reads it: resolved against its directory.
+                options = withTargetPath(options, target.getProperty("user.dir"));
+                if (refused(Configuration.load(options, Map.of(), Map.of()).problems(), false, err)) {
+                    return 2;
+                }
             }
             String running = target.getProperty(RUNNING);
             if (running != null) {
@@ -102,6 +105,46 @@ final class Attach {
                 // the agent is loaded or not; the connection goes with this process anyway
             }
         }
+    }
+
+    /**
+     * @param problems the options' problems
+     * @param beforeAttach whether the target is not known yet: a config file that cannot be read is then not one
+     * @return whether the attach is refused (said, one line per problem and one to end)
+     */
+    private static boolean refused(java.util.List<String> problems, boolean beforeAttach, PrintStream err) {
+        java.util.List<String> shown = new java.util.ArrayList<>();
+        for (String p : problems) {
+            if (!(beforeAttach && p.startsWith("cannot read toolwarden.config="))) {
+                shown.add(p);
+            }
+        }
+        if (shown.isEmpty()) {
+            return false;
+        }
+        shown.forEach(p -> err.println("toolwarden: " + p));
+        err.println("toolwarden: not attaching: fix the option(s) above");
+        return true;
+    }
+
+    /** @return the options, with a relative {@code config=} file made absolute against the target's directory */
+    static String withTargetPath(String options, String targetDirectory) {
+        if (targetDirectory == null) {
+            return options;
+        }
+        String[] items = options.split(",", -1);
+        for (int i = 0; i < items.length; i++) {
+            String item = items[i].trim();
+            int eq = item.indexOf('=');
+            String key = eq < 0 ? "" : item.substring(0, eq).trim();
+            if (key.equals("config") || key.equals("toolwarden.config")) {
+                String file = item.substring(eq + 1).trim();
+                if (!file.isEmpty() && !new File(file).isAbsolute()) {
+                    items[i] = key + "=" + new File(targetDirectory, file).getPath();
+                }
+            }
+        }
+        return String.join(",", items);
     }
 
     private static int feature(String specification) {

@@ -25,6 +25,11 @@ class AttachIT {
      * beside the test classes, since the target makes a pool before the attach.
      */
     private static Process startTarget(Path dir, String... jvmOptions) throws Exception {
+        return startTarget(dir, null, jvmOptions);
+    }
+
+    /** As above, in another working directory (or the test's, when {@code null}). */
+    private static Process startTarget(Path dir, Path workingDirectory, String... jvmOptions) throws Exception {
         List<String> command = new ArrayList<>(List.of(ChildJvm.JAVA));
         if (ChildJvm.childFeatureVersion() >= 21) {
             // Says that loading an agent later is intended; without it JDK 21+ prints a warning (JEP 451).
@@ -35,9 +40,12 @@ class AttachIT {
                 ChildJvm.jarOf(com.zaxxer.hikari.HikariDataSource.class).toString(),
                 ChildJvm.jarOf(org.h2.Driver.class).toString(), ChildJvm.jarOf(org.slf4j.LoggerFactory.class).toString(),
                 ChildJvm.jarOf(Class.forName("org.slf4j.nop.NOPServiceProvider")).toString());
-        command.addAll(List.of("-cp", classPath, AttachTarget.class.getName(), dir.toString(),
+        command.addAll(List.of("-cp", classPath, AttachTarget.class.getName(), dir.toAbsolutePath().toString(),
                 ChildJvm.SDK_CLASSES.toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(command);
+        if (workingDirectory != null) {
+            pb.directory(workingDirectory.toFile());
+        }
         pb.environment().keySet().removeIf(k -> k.startsWith("TOOLWARDEN_") || k.startsWith("JAVA_TOOL_OPTIONS"));
         return pb.redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile()).start();
     }
@@ -123,6 +131,30 @@ class AttachIT {
             assertFalse(declined[1].contains("attached to JVM"), declined[1]);
             String err = Files.readString(dir.resolve("err"), StandardCharsets.UTF_8);
             assertTrue(err.contains("disabled by toolwarden.enabled=false"), "the target says why: " + err);
+        } finally {
+            target.destroyForcibly();
+        }
+    }
+
+    /** A relative config file is the target's, as the agent reads it there: not looked for where the command runs. */
+    @Test
+    void aRelativeConfigFileIsTheTargetsNotTheCommandsDirectorys() throws Exception {
+        Path dir = Files.createTempDirectory(ChildJvm.workFile("attach").getParent(), "config").toAbsolutePath();
+        Files.writeString(dir.resolve("tw.properties"), "toolwarden.db.url=none\ntoolwarden.shedding=false\n");
+        Process target = startTarget(dir, dir);
+        try {
+            String pid = awaitPid(target, dir);
+            String[] attached = ChildJvm.cli("attach", pid, "config=tw.properties");
+            assertEquals("0", attached[0], () -> attached[1] + attached[2]);
+            assertTrue(attached[1].contains("attached to JVM " + pid), attached[1]);
+            String err = Files.readString(dir.resolve("err"), StandardCharsets.UTF_8);
+            assertTrue(err.contains("active (attached)"), err);
+            assertFalse(err.contains("cannot read toolwarden.config"), "the target read its own file: " + err);
+
+            String[] missing = ChildJvm.cli("attach", pid, "config=no-such.properties");
+            assertEquals("2", missing[0], () -> missing[1] + missing[2]);
+            assertTrue(missing[2].contains("cannot read toolwarden.config=" + dir.resolve("no-such.properties")),
+                    "a file the target does not have either is refused, named as the target would read it: " + missing[2]);
         } finally {
             target.destroyForcibly();
         }
