@@ -64,6 +64,16 @@ class ConversationMemoryTest {
         return accounting.snapshot(id).memoryBytes();
     }
 
+    /** Lets a conversation be idle until the accounting drops it (at most 5 s). */
+    private static void awaitDropped(ConversationAccounting accounting, String id, Duration idle)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        do {
+            sleepPast(idle);
+            accounting.cleanUp();
+        } while (accounting.snapshot(id) != null && System.nanoTime() < deadline);
+    }
+
     private static void sleepPast(Duration d) throws InterruptedException {
         Thread.sleep(d.toMillis() * 3);
     }
@@ -272,11 +282,7 @@ class ConversationMemoryTest {
         assertTrue(shortLived.overHardLimit("idle"));
         assertNotNull(shortLived.snapshot("idle"));
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        do {
-            sleepPast(idle);
-            shortLived.cleanUp();
-        } while (shortLived.snapshot("idle") != null && System.nanoTime() < deadline);
+        awaitDropped(shortLived, "idle", idle);
 
         assertNull(shortLived.snapshot("idle"), "dropped after being idle");
         assertFalse(shortLived.overHardLimit("idle"), "its over-hard state went with it");
@@ -292,11 +298,7 @@ class ConversationMemoryTest {
         ConversationAccounting shortLived = new ConversationAccounting(idle, 1_000, SOFT, HARD, alerts::add);
         shortLived.setMemory("gone", 5_000);
         assertEquals("[gone:SOFT@5000, gone:HARD@5000]", describe(alerts));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        do {
-            sleepPast(idle);
-            shortLived.cleanUp();
-        } while (shortLived.snapshot("gone") != null && System.nanoTime() < deadline);
+        awaitDropped(shortLived, "gone", idle);
         assertNull(shortLived.snapshot("gone"));
         // Every raised alert is cleared by one: listeners and recordings do not keep a conversation over for ever.
         assertEquals(2, alerts.stream().filter(Alert::cleared).count(), describe(alerts));

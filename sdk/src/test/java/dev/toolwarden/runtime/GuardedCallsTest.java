@@ -920,7 +920,13 @@ class GuardedCallsTest {
         };
         Completion done = r.exitGuarded(r.enterGuarded(id, null, null, null, null), source, null, null, null, null);
         assertTrue(done == null || done.value == source, "the body's own stage, as it is: " + done);
-        Thread.sleep(LIMIT_MS + 300);
+        // A watched call of the same limit, made after it: once the watchdog has timed that one out, it has
+        // passed the unwatched one's deadline too (it checks every asynchronous call it holds on each scan).
+        CompletableFuture<String> watched = new CompletableFuture<>();
+        Completion later = r.exitGuarded(r.enterGuarded(id, null, null, null, null), watched, null, null, null, null);
+        CompletableFuture<?> laterCallers = assertInstanceOf(CompletableFuture.class, later.value);
+        assertThrows(ExecutionException.class, () -> laterCallers.get(LIMIT_MS + SLACK_MS, TimeUnit.MILLISECONDS));
+        assertTrue(watched.isCancelled(), "the watched call timed out");
         assertFalse(source.isCancelled(), "the watchdog does not time out a call it was never given");
         assertEquals(0, r.callsInFlight());
         source.complete("late but fine");
